@@ -1,0 +1,98 @@
+/* sockfault run: exec a program with the shim preloaded and the options
+ * turned into SOCKFAULT_* variables.  The program replaces this process, so
+ * its exit status is ours. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "scenario.h"
+
+static const char usage[] =
+	"usage: sockfault run [options] -- PROGRAM [ARGS...]\n"
+	"\n"
+	"Runs PROGRAM with libsockfault.so preloaded; the exit status is PROGRAM's.\n"
+	"\n"
+	"options:\n"
+	"  -s, --scenario FILE   inject the faults FILE describes (SOCKFAULT_SCENARIO)\n"
+	"      --seed N          seed for random choices (SOCKFAULT_SEED)\n"
+	"      --log FILE        one JSON line per injected fault (SOCKFAULT_LOG)\n"
+	"      --summary FILE    write the exit summary there, not stderr (SOCKFAULT_SUMMARY)\n"
+	"      --pcap FILE       capture the traffic (SOCKFAULT_PCAP)\n"
+	"      --net kernel|virtual  which network sockets use (SOCKFAULT_NET)\n"
+	"  -h, --help            this text\n";
+
+static int setvar(const char *name, const char *value)
+{
+	if (setenv(name, value, 1) == 0)
+		return 0;
+	fprintf(stderr, "sockfault run: setenv %s: %s\n", name, strerror(errno));
+	return -1;
+}
+
+int sf_cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"scenario", required_argument, NULL, 's'}, {"seed", required_argument, NULL, 'S'},
+		{"log", required_argument, NULL, 'l'},      {"summary", required_argument, NULL, 'm'},
+		{"pcap", required_argument, NULL, 'p'},     {"net", required_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	};
+	static const struct {
+		int opt;
+		const char *var;
+	} vars[] = {{'s', "SOCKFAULT_SCENARIO"}, {'S', "SOCKFAULT_SEED"}, {'l', "SOCKFAULT_LOG"},
+		    {'m', "SOCKFAULT_SUMMARY"},  {'p', "SOCKFAULT_PCAP"}, {'n', "SOCKFAULT_NET"}};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		size_t i = 0;
+		while (i < sizeof(vars) / sizeof(vars[0]) && vars[i].opt != c)
+			i++;
+		if (i == sizeof(vars) / sizeof(vars[0])) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		if (setvar(vars[i].var, optarg) != 0)
+			return 2;
+		if (c == 's') {
+			/* Validate here too, so the error comes before anything runs
+			 * even for a program the shim cannot enter (a static binary). */
+			struct sf_scenario sc;
+			char err[1024];
+			if (sf_scenario_load(optarg, &sc, err, sizeof(err)) != 0) {
+				fprintf(stderr, "%s\n", err);
+				return 2;
+			}
+			sf_scenario_free(&sc);
+		}
+	}
+	if (optind >= argc) {
+		fputs("sockfault run: no program given\n", stderr);
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *shim = sf_shim_path();
+	if (!shim) {
+		fputs("sockfault run: cannot find libsockfault.so beside this executable\n", stderr);
+		return 2;
+	}
+	/* Ours first, then whatever the user already preloads. */
+	const char *prev = getenv("LD_PRELOAD");
+	char *preload;
+	if (asprintf(&preload, "%s%s%s", shim, prev && *prev ? " " : "", prev ? prev : "") < 0 ||
+	    setvar("LD_PRELOAD", preload) != 0)
+		return 2;
+	free(preload);
+	execvp(argv[optind], argv + optind);
+	int e = errno;
+	fprintf(stderr, "sockfault run: %s: %s\n", argv[optind], strerror(e));
+	return e == ENOENT ? 127 : 126;
+}

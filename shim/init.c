@@ -1,0 +1,125 @@
+/* Process-level setup: the library constructor (environment, scenario,
+ * inherited sockets), fork handling and the sf_ debugging surface.
+ *
+ * Lock order (outermost first): socket->lock -> pool_lock (socket.c);
+ * log_lock (report.c) is a leaf taken with nothing else held.  The fault
+ * engine takes no lock on its hot path (atomic counters).  pthread_atfork
+ * handlers take log_lock then pool_lock and release them in parent and
+ * child; socket locks are re-initialised in the child. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "env.h"
+#include "fault.h"
+#include "report.h"
+#include "shim.h"
+
+bool sf_engaged; /* written only by the constructor, before main */
+__thread int sf_depth __attribute__((tls_model("initial-exec")));
+
+/* Sockets inherited across exec (inetd style, or a parent's listener) are
+ * learnt once here; the fresh table has forgotten everything else. */
+static void adopt_inherited(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	int self = dirfd(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end || end == e->d_name || fd == self)
+			continue;
+		sf_socket_adopt((int)fd);
+	}
+	closedir(d);
+}
+
+static void atfork_prepare(void)
+{
+	sf_report_atfork_prepare();
+	sf_socket_atfork_prepare();
+}
+
+static void atfork_parent(void)
+{
+	sf_socket_atfork_parent();
+	sf_report_atfork_parent();
+}
+
+static void atfork_child(void)
+{
+	sf_socket_atfork_child();
+	sf_report_atfork_child();
+}
+
+void sf_after_fork_child(void)
+{
+	sf_env_after_fork();
+}
+
+__attribute__((constructor)) static void sf_init(void)
+{
+	int saved = errno;
+	sf_depth++;
+	(void)sf_libc(); /* resolve the table before any thread can race us */
+	if (sf_env_load() != 0)
+		_exit(2); /* the message is out; the program must not start */
+	if (sf_config.has_scenario &&
+	    sf_fault_init(&sf_config.scenario, sf_config.seed, sf_config.start_ns) != 0) {
+		sf_env_message("sockfault: out of memory indexing %s", sf_config.scenario.path);
+		_exit(2);
+	}
+	sf_engaged = sf_env_engaged();
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+	adopt_inherited();
+	sf_depth--;
+	errno = saved;
+}
+
+__attribute__((destructor)) static void sf_fini(void)
+{
+	sf_depth++;
+	sf_report_summary();
+	sf_depth--;
+}
+
+/* --- debugging surface, for tests: looked up with dlsym(RTLD_DEFAULT). --- */
+
+SF_EXPORT int sf_fd_is_managed(int fd)
+{
+	return sf_fd_peek(fd) != NULL;
+}
+
+SF_EXPORT size_t sf_fd_managed_count(void)
+{
+	return sf_fd_count();
+}
+
+/* Runs sf_socket_validate on every managed socket; 0 or -EINVAL. */
+SF_EXPORT int sf_validate_all(void)
+{
+	for (int fd = 0; fd < (int)SF_FD_MAX; fd += 1) {
+		if ((fd & (SF_FD_CHUNK_SIZE - 1)) == 0 &&
+		    !atomic_load(&sf_fd_chunks[(unsigned)fd >> SF_FD_CHUNK_BITS])) {
+			fd += SF_FD_CHUNK_SIZE - 1;
+			continue;
+		}
+		struct sf_socket *s = sf_socket_get(fd);
+		if (!s)
+			continue;
+		const char *why;
+		int r = sf_socket_validate(s, &why);
+		sf_socket_put(s);
+		if (r)
+			return r;
+	}
+	return 0;
+}

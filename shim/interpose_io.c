@@ -1,0 +1,161 @@
+/* Interposed data calls: the send family (send, sendto, sendmsg, sendmmsg,
+ * write, writev, sendfile, sendfile64), the recv family (recv, recvfrom,
+ * recvmsg, recvmmsg, read, readv) and glibc's fortified variants.  On an fd
+ * the shim does not manage, or with nothing engaged, each is one table load
+ * and a jump to libc. */
+#include "io.h"
+#include "shim.h"
+
+extern void __chk_fail(void) __attribute__((noreturn));
+
+static long run(struct sf_socket *s, struct sf_io *io)
+{
+	long r = sf_io(s, io);
+	sf_socket_put(s);
+	return sf_ret(r);
+}
+
+SF_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->send(fd, buf, len, flags);
+	return run(s, &(struct sf_io){.call = SF_CALL_send, .fd = fd, .cbuf = buf, .len = len, .flags = flags});
+}
+
+SF_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+			 socklen_t tolen)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->sendto(fd, buf, len, flags, to, tolen);
+	return run(s, &(struct sf_io){.call = SF_CALL_sendto, .fd = fd, .cbuf = buf, .len = len,
+				      .flags = flags, .to = to, .tolen = tolen});
+}
+
+SF_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->sendmsg(fd, msg, flags);
+	return run(s, &(struct sf_io){.call = SF_CALL_sendmsg, .fd = fd, .msg = (struct msghdr *)msg,
+				      .flags = flags});
+}
+
+SF_EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->sendmmsg(fd, vec, vlen, flags);
+	return (int)run(s, &(struct sf_io){.call = SF_CALL_sendmmsg, .fd = fd, .vec = vec, .vlen = vlen,
+					   .flags = flags});
+}
+
+SF_EXPORT ssize_t write(int fd, const void *buf, size_t len)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->write(fd, buf, len);
+	return run(s, &(struct sf_io){.call = SF_CALL_write, .fd = fd, .cbuf = buf, .len = len});
+}
+
+SF_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->writev(fd, iov, iovcnt);
+	return run(s, &(struct sf_io){.call = SF_CALL_writev, .fd = fd, .iov = iov, .iovcnt = iovcnt});
+}
+
+SF_EXPORT ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
+{
+	struct sf_socket *s = sf_engaged_socket(out_fd);
+	if (sf_likely(!s))
+		return sf_libc()->sendfile(out_fd, in_fd, offset, count);
+	return run(s, &(struct sf_io){.call = SF_CALL_sendfile, .fd = out_fd, .in_fd = in_fd,
+				      .offset = offset, .len = count});
+}
+
+SF_EXPORT ssize_t sendfile64(int out_fd, int in_fd, off_t *offset, size_t count)
+{
+	struct sf_socket *s = sf_engaged_socket(out_fd);
+	if (sf_likely(!s))
+		return sf_libc()->sendfile64(out_fd, in_fd, offset, count);
+	return run(s, &(struct sf_io){.call = SF_CALL_sendfile, .fd = out_fd, .in_fd = in_fd,
+				      .offset = offset, .len = count, .large = 1});
+}
+
+SF_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->recv(fd, buf, len, flags);
+	return run(s, &(struct sf_io){.call = SF_CALL_recv, .fd = fd, .buf = buf, .len = len, .flags = flags});
+}
+
+SF_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+			   socklen_t *fromlen)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->recvfrom(fd, buf, len, flags, from, fromlen);
+	return run(s, &(struct sf_io){.call = SF_CALL_recvfrom, .fd = fd, .buf = buf, .len = len,
+				      .flags = flags, .from = from, .fromlen = fromlen});
+}
+
+SF_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->recvmsg(fd, msg, flags);
+	return run(s, &(struct sf_io){.call = SF_CALL_recvmsg, .fd = fd, .msg = msg, .flags = flags});
+}
+
+SF_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags, struct timespec *timeout)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->recvmmsg(fd, vec, vlen, flags, timeout);
+	return (int)run(s, &(struct sf_io){.call = SF_CALL_recvmmsg, .fd = fd, .vec = vec, .vlen = vlen,
+					   .flags = flags, .timeout = timeout});
+}
+
+SF_EXPORT ssize_t read(int fd, void *buf, size_t len)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->read(fd, buf, len);
+	return run(s, &(struct sf_io){.call = SF_CALL_read, .fd = fd, .buf = buf, .len = len});
+}
+
+SF_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->readv(fd, iov, iovcnt);
+	return run(s, &(struct sf_io){.call = SF_CALL_readv, .fd = fd, .iov = iov, .iovcnt = iovcnt});
+}
+
+/* _FORTIFY_SOURCE entry points (debug/recv_chk.c in glibc): the bounds check,
+ * then the ordinary call, so programs built with fortification see faults. */
+SF_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags)
+{
+	if (len > buflen)
+		__chk_fail();
+	return recv(fd, buf, len, flags);
+}
+
+SF_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+				 struct sockaddr *from, socklen_t *fromlen)
+{
+	if (len > buflen)
+		__chk_fail();
+	return recvfrom(fd, buf, len, flags, from, fromlen);
+}
+
+SF_EXPORT ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
+{
+	if (len > buflen)
+		__chk_fail();
+	return read(fd, buf, len);
+}
