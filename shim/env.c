@@ -128,6 +128,10 @@ int sf_env_load(void)
 			return -1;
 		}
 	}
+	if (c->pcap_path) {
+		sf_env_message("sockfault: SOCKFAULT_PCAP: capture is not part of this build yet");
+		return -1;
+	}
 	if (c->net == SF_NET_VIRTUAL) {
 		sf_env_message("sockfault: %s: the virtual network is not part of this build yet",
 			       net ? "SOCKFAULT_NET" : c->scenario.path);
@@ -138,7 +142,7 @@ int sf_env_load(void)
 
 bool sf_env_engaged(void)
 {
-	return (sf_config.has_scenario && sf_config.scenario.nrules > 0) || sf_config.pcap_path;
+	return sf_config.has_scenario && sf_config.scenario.nrules > 0;
 }
 
 void sf_env_after_fork(void)

@@ -49,6 +49,14 @@ static uint64_t mix64(uint64_t z)
 
 int sf_fault_init(const struct sf_scenario *sc, uint64_t seed, uint64_t start_ns)
 {
+	/* Re-initialisation is for tests and fuzz targets, single-threaded. */
+	free(engine.st);
+	engine.st = NULL;
+	for (int c = 0; c < SF_CALL_COUNT; c++) {
+		free(engine.by_call[c]);
+		engine.by_call[c] = NULL;
+		engine.nby_call[c] = 0;
+	}
 	engine.sc = sc;
 	engine.seed = seed;
 	engine.start_ns = start_ns;
