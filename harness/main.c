@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "suite.h"
 
 static const char usage[] =
 	"usage: sockfault COMMAND [ARGS]\n"
@@ -10,6 +11,8 @@ static const char usage[] =
 	"commands:\n"
 	"  run [options] -- PROGRAM [ARGS...]   run PROGRAM under the shim\n"
 	"  check SCENARIO...                    validate scenario files\n"
+	"  suite SUITE_FILE [options]           run a suite of cases, in parallel, and\n"
+	"                                       check their output and faults (for CI)\n"
 	"\n"
 	"`sockfault COMMAND --help` describes a command.\n";
 
@@ -27,6 +30,8 @@ int main(int argc, char **argv)
 		return sf_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return sf_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "suite"))
+		return sf_cmd_suite(argc - 1, argv + 1);
 	fprintf(stderr, "sockfault: unknown command '%s'\n%s", argv[1], usage);
 	return 2;
 }

@@ -119,7 +119,6 @@ int sf_bind(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen_t 
 		sf_socket_learn_addresses(s, fd);
 	if (fired)
 		done(&c, &v, r);
-	sf_socket_put(s);
 	return (int)r;
 }
 

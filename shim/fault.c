@@ -270,13 +270,13 @@ static uint64_t stream_bytes(const struct sf_call_ctx *c)
 						      : atomic_load(&c->s->bytes_out);
 }
 
-/* Counts call c against rule i (which matches it) and says whether it fires. */
+/* Counts call c against rule i (whose matchers hold) and says whether it
+ * fires. */
 static bool rule_fires(unsigned i, const struct sf_call_ctx *c, struct sf_verdict *v)
 {
 	const struct sf_rule *r = &engine.sc->rules[i];
-	uint64_t n = atomic_fetch_add_explicit(&engine.st[i].matched, 1, memory_order_relaxed) + 1;
-	if (n < r->when.lo || n > r->when.hi || (n - r->when.lo) % r->step)
-		return false;
+	/* Time and byte windows select the calls the rule counts, so that
+	 * "bytes=1000.. nth=1" means the first call past byte 1000. */
 	if ((r->time.lo || r->time.hi != SF_UNBOUNDED)) {
 		uint64_t t = elapsed_ns();
 		if (t < r->time.lo || t > r->time.hi)
@@ -285,13 +285,16 @@ static bool rule_fires(unsigned i, const struct sf_call_ctx *c, struct sf_verdic
 	if (r->bytes.lo || r->bytes.hi != SF_UNBOUNDED) {
 		uint64_t b = stream_bytes(c);
 		/* A stream call that would cross the window's start is cut
-		 * there, so "bytes=1000.." fires at byte 1000 exactly. */
+		 * there, so the window starts at its exact byte. */
 		if (b < r->bytes.lo && c->len > r->bytes.lo - b && c->s && c->s->type == SOCK_STREAM &&
 		    (!v->clip || r->bytes.lo - b < v->clip))
 			v->clip = r->bytes.lo - b;
 		if (b < r->bytes.lo || b > r->bytes.hi)
 			return false;
 	}
+	uint64_t n = atomic_fetch_add_explicit(&engine.st[i].matched, 1, memory_order_relaxed) + 1;
+	if (n < r->when.lo || n > r->when.hi || (n - r->when.lo) % r->step)
+		return false;
 	uint64_t draw = mix64(engine.seed ^ r->rng_key ^ mix64(n));
 	if (r->prob < 1.0 && (double)(draw >> 11) * 0x1.0p-53 >= r->prob)
 		return false;

@@ -3,6 +3,8 @@
 #ifndef SF_SYSCALLS_H
 #define SF_SYSCALLS_H
 
+#include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -59,7 +61,65 @@
 	X(int, epoll_wait, (int e, struct epoll_event *ev, int n, int t))      \
 	X(int, epoll_pwait, (int e, struct epoll_event *ev, int n, int t, const sigset_t *s)) \
 	X(int, epoll_pwait2, (int e, struct epoll_event *ev, int n, const struct timespec *t, const sigset_t *s)) \
-	X(pid_t, fork, (void))
+	X(pid_t, fork, (void))                                                          \
+	X(int, getaddrinfo, (const char *n, const char *s, const struct addrinfo *h, struct addrinfo **r)) \
+	X(void, freeaddrinfo, (struct addrinfo *ai))                                    \
+	X(const char *, gai_strerror, (int e))                                          \
+	X(int, getnameinfo, (const struct sockaddr *a, socklen_t l, char *h, socklen_t hl, char *s, socklen_t sl, int f)) \
+	X(struct hostent *, gethostbyname, (const char *n))                             \
+	X(struct hostent *, gethostbyname2, (const char *n, int af))                    \
+	X(int, gethostbyname_r, (const char *n, struct hostent *h, char *b, size_t bl, struct hostent **r, int *he)) \
+	X(int, gethostbyname2_r, (const char *n, int af, struct hostent *h, char *b, size_t bl, struct hostent **r, int *he)) \
+	X(struct hostent *, gethostbyaddr, (const void *a, socklen_t l, int t))         \
+	X(int, gethostbyaddr_r, (const void *a, socklen_t l, int t, struct hostent *h, char *b, size_t bl, struct hostent **r, int *he))
+
+/* The resolver entries have no kernel call behind them: their raw fallbacks
+ * (used only by a call dlsym itself makes while the table fills, or if libc
+ * lacked the symbol) fail as each function reports an internal error. */
+static inline int raw_getaddrinfo(const char *n, const char *s, const struct addrinfo *h, struct addrinfo **r)
+{
+	(void)n, (void)s, (void)h, (void)r;
+	errno = ENOSYS;
+	return EAI_SYSTEM;
+}
+static inline void raw_freeaddrinfo(struct addrinfo *ai) { (void)ai; }
+static inline const char *raw_gai_strerror(int e) { (void)e; return "Unknown error"; }
+static inline int raw_getnameinfo(const struct sockaddr *a, socklen_t l, char *h, socklen_t hl, char *s, socklen_t sl, int f)
+{
+	(void)a, (void)l, (void)h, (void)hl, (void)s, (void)sl, (void)f;
+	errno = ENOSYS;
+	return EAI_SYSTEM;
+}
+static inline struct hostent *raw_gethostbyname2(const char *n, int af)
+{
+	(void)n, (void)af;
+	h_errno = NETDB_INTERNAL;
+	errno = ENOSYS;
+	return NULL;
+}
+static inline struct hostent *raw_gethostbyname(const char *n) { return raw_gethostbyname2(n, AF_INET); }
+static inline struct hostent *raw_gethostbyaddr(const void *a, socklen_t l, int t)
+{
+	(void)a, (void)l, (void)t;
+	return raw_gethostbyname2(NULL, 0);
+}
+static inline int raw_gethostbyname2_r(const char *n, int af, struct hostent *h, char *b, size_t bl, struct hostent **r, int *he)
+{
+	(void)n, (void)af, (void)h, (void)b, (void)bl;
+	*r = NULL;
+	*he = NETDB_INTERNAL;
+	errno = ENOSYS;
+	return ENOSYS;
+}
+static inline int raw_gethostbyname_r(const char *n, struct hostent *h, char *b, size_t bl, struct hostent **r, int *he)
+{
+	return raw_gethostbyname2_r(n, AF_INET, h, b, bl, r, he);
+}
+static inline int raw_gethostbyaddr_r(const void *a, socklen_t l, int t, struct hostent *h, char *b, size_t bl, struct hostent **r, int *he)
+{
+	(void)a, (void)l, (void)t;
+	return raw_gethostbyname2_r(NULL, 0, h, b, bl, r, he);
+}
 
 struct sf_syscalls {
 #define SF_X(ret, name, params) ret(*name) params;

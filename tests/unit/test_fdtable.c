@@ -1,5 +1,6 @@
 /* The fd table: lookups, install/replace, removal, ranges and reference
  * counting of the sockets it holds. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
