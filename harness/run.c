@@ -3,6 +3,7 @@
  * its exit status is ours. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,20 @@ int sf_cmd_run(int argc, char **argv)
 			fputs(usage, stderr);
 			return 2;
 		}
-		if (setvar(vars[i].var, optarg) != 0)
+		/* The program may chdir before a child of it loads the shim:
+		 * files are handed over by absolute path. */
+		char abs[PATH_MAX];
+		const char *val = optarg;
+		if ((c == 's' || c == 'l' || c == 'm') && optarg[0] && optarg[0] != '/') {
+			char cwd[PATH_MAX];
+			if (!getcwd(cwd, sizeof(cwd)) ||
+			    snprintf(abs, sizeof(abs), "%s/%s", cwd, optarg) >= (int)sizeof(abs)) {
+				fprintf(stderr, "sockfault run: %s: path too long\n", optarg);
+				return 2;
+			}
+			val = abs;
+		}
+		if (setvar(vars[i].var, val) != 0)
 			return 2;
 		if (c == 's') {
 			/* Validate here too, so the error comes before anything runs
@@ -91,6 +105,11 @@ int sf_cmd_run(int argc, char **argv)
 	    setvar("LD_PRELOAD", preload) != 0)
 		return 2;
 	free(preload);
+	/* The summary's home process: the program keeps our pid across exec. */
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (setvar("SOCKFAULT_RUN_PID", pid) != 0)
+		return 2;
 	execvp(argv[optind], argv + optind);
 	int e = errno;
 	fprintf(stderr, "sockfault run: %s: %s\n", argv[optind], strerror(e));

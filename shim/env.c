@@ -87,12 +87,19 @@ int sf_env_load(void)
 			c->log_path = v;
 		else if (IS("SOCKFAULT_SUMMARY"))
 			c->summary_path = v;
-		else if (IS("SOCKFAULT_PCAP"))
+		else if (IS("SOCKFAULT_RUN_PID")) {
+			uint64_t pid;
+			if (parse_u64(v, &pid) != 0 || pid == 0 || pid > 0x7fffffff) {
+				sf_env_message("sockfault: SOCKFAULT_RUN_PID='%s': expected a process id", v);
+				return -1;
+			}
+			c->run_pid = (long)pid;
+		} else if (IS("SOCKFAULT_PCAP"))
 			c->pcap_path = v;
 		else {
 			sf_env_message("sockfault: %.*s: unknown variable (known: SOCKFAULT_SCENARIO, "
 				       "SOCKFAULT_SEED, SOCKFAULT_NET, SOCKFAULT_LOG, SOCKFAULT_SUMMARY, "
-				       "SOCKFAULT_PCAP)",
+				       "SOCKFAULT_PCAP, SOCKFAULT_RUN_PID)",
 				       (int)nlen, *e);
 			return -1;
 		}

@@ -22,6 +22,7 @@ static int log_fd = -1;        /* guarded by log_lock */
 static bool log_failed;        /* guarded by log_lock: reported once */
 static _Atomic bool fired_here; /* this process (not a fork parent) injected a fault */
 static bool forked_child;      /* set in the atfork child handler only */
+static uint64_t matched_at_fork; /* rule matches inherited from the parent */
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -96,7 +97,8 @@ void sf_report_fault(const struct sf_call_ctx *c, const struct sf_verdict *v, lo
 		json_escape(c->name, esc, sizeof(esc));
 		snprintf(name, sizeof(name), ",\"name\":\"%s\"", esc);
 	}
-	if (result < 0 && sf_errno_name((int)-result))
+	/* Resolver results are EAI_* / h_errno codes, not errnos. */
+	if (result < 0 && sf_call_family[c->call] != SF_FAM_resolve && sf_errno_name((int)-result))
 		snprintf(res, sizeof(res), "-1,\"errno\":\"%s\"", sf_errno_name((int)-result));
 	else
 		snprintf(res, sizeof(res), "%ld", result);
@@ -143,9 +145,15 @@ void sf_report_summary(void)
 	const struct sf_scenario *sc = &sf_config.scenario;
 	if (!sf_config.has_scenario || !sc->nrules)
 		return;
-	/* A forked child that injected nothing has nothing to add to what its
-	 * parent will print. */
-	if (forked_child && !atomic_load(&fired_here))
+	/* Only the process `sockfault run` started (or, with a bare
+	 * LD_PRELOAD, any process) prints the full summary; helpers it runs
+	 * (shell wrappers, forked workers) print only if a rule matched one of
+	 * their own calls. */
+	uint64_t matched = 0;
+	for (unsigned i = 0; i < sc->nrules; i++)
+		matched += sf_fault_matched(i);
+	bool home = sf_config.run_pid ? getpid() == sf_config.run_pid : !forked_child;
+	if (!home && matched == matched_at_fork)
 		return;
 	int saved = errno, fd = 2;
 	if (sf_config.summary_path) {
@@ -182,4 +190,8 @@ void sf_report_atfork_child(void)
 	pthread_mutex_unlock(&log_lock);
 	forked_child = true;
 	atomic_store(&fired_here, false);
+	const struct sf_scenario *sc = &sf_config.scenario;
+	matched_at_fork = 0;
+	for (unsigned i = 0; sf_config.has_scenario && i < sc->nrules; i++)
+		matched_at_fork += sf_fault_matched(i);
 }

@@ -135,27 +135,43 @@ int sf_poll(enum sf_call call, struct pollfd *fds, nfds_t n, const struct timesp
 	struct pollfd small[64], *saved = n <= 64 ? small : malloc(n * sizeof(*saved));
 	if (!saved)
 		return -ENOMEM;
+	short small_m[64], *masks = n <= 64 ? small_m : malloc(n * sizeof(short));
+	if (!masks) {
+		if (saved != small)
+			free(saved);
+		return -ENOMEM;
+	}
 	nfds_t changed = 0;
 	for (nfds_t i = 0; i < n; i++) {
 		saved[i] = fds[i];
 		short m = fds[i].fd >= 0 && sf_fd_peek(fds[i].fd) ? masked_events(fds[i].fd, fds[i].events, true) : 0;
+		masks[i] = m;
 		if (!m)
 			continue;
 		changed++;
 		fds[i].events &= (short)~m;
-		/* Nothing left to wait for: hide the fd, or the POLLHUP of a
-		 * socket whose connect was never sent would wake the wait. */
-		if (!fds[i].events)
+		/* Nothing but error bits left to wait for: hide the fd, or the
+		 * POLLHUP of a socket whose connect was never sent would wake
+		 * the wait (CPython asks POLLOUT|POLLERR for a connect). */
+		if (!(fds[i].events & ~(POLLERR | POLLHUP | POLLNVAL)))
 			fds[i].fd = -1;
 	}
 	int r = (int)sf_neg(sf_libc()->ppoll(fds, n, timeout, mask));
-	if (changed)
+	if (changed) {
+		int ready = 0;
 		for (nfds_t i = 0; i < n; i++) {
 			if (fds[i].fd == -1 && saved[i].fd != -1)
 				fds[i].revents = 0;
+			fds[i].revents &= (short)~masks[i];
 			fds[i].fd = saved[i].fd;
 			fds[i].events = saved[i].events;
+			ready += fds[i].revents != 0;
 		}
+		if (r > 0)
+			r = ready;
+	}
+	if (masks != small_m)
+		free(masks);
 	if (saved != small)
 		free(saved);
 	return r;
