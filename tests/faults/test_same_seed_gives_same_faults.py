@@ -3,7 +3,7 @@ equal but for time, pid, tid, fd and ephemeral ports); another seed differs."""
 import os, tempfile
 from sfcase import *
 
-sc = "seed 5\nsend -> short 1..100 prob=0.3\nrecv -> eintr prob=0.2\n"
+sc = "seed 5\nsend prob=0.9 -> short 1..4096\nrecv prob=0.5 -> eintr\n"
 def logged(seed):
     log = os.path.join(tempfile.mkdtemp(), "log")
     with Server("sink") as srv:
