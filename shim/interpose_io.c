@@ -3,6 +3,8 @@
  * recvmsg, recvmmsg, read, readv) and glibc's fortified variants.  On an fd
  * the shim does not manage, or with nothing engaged, each is one table load
  * and a jump to libc. */
+#include <string.h>
+
 #include "io.h"
 #include "shim.h"
 
@@ -103,12 +105,35 @@ SF_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sock
 				      .flags = flags, .from = from, .fromlen = fromlen});
 }
 
+/* unix(7) SCM_RIGHTS: sockets passed from another process become managed,
+ * like ones created here. */
+static void adopt_passed(const struct msghdr *msg)
+{
+	if (!msg || !msg->msg_control || msg->msg_controllen < sizeof(struct cmsghdr))
+		return;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int pfd;
+			memcpy(&pfd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			sf_socket_adopt(pfd);
+		}
+	}
+}
+
 SF_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct sf_socket *s = sf_engaged_socket(fd);
+	ssize_t r;
 	if (sf_likely(!s))
-		return sf_libc()->recvmsg(fd, msg, flags);
-	return run(s, &(struct sf_io){.call = SF_CALL_recvmsg, .fd = fd, .msg = msg, .flags = flags});
+		r = sf_libc()->recvmsg(fd, msg, flags);
+	else
+		r = run(s, &(struct sf_io){.call = SF_CALL_recvmsg, .fd = fd, .msg = msg, .flags = flags});
+	if (r >= 0 && msg && msg->msg_controllen && !sf_depth)
+		adopt_passed(msg);
+	return r;
 }
 
 SF_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags, struct timespec *timeout)

@@ -29,14 +29,15 @@ size_t sf_io_length(const struct sf_io *io)
 {
 	size_t n = 0;
 	switch (io->call) {
+	/* A NULL array is the program's EFAULT to get from the kernel. */
 	case SF_CALL_writev:
 	case SF_CALL_readv:
-		for (int i = 0; i < io->iovcnt; i++)
+		for (int i = 0; io->iov && i < io->iovcnt && i < 1024; i++)
 			n += io->iov[i].iov_len;
 		return n;
 	case SF_CALL_sendmsg:
 	case SF_CALL_recvmsg:
-		for (size_t i = 0; i < io->msg->msg_iovlen; i++)
+		for (size_t i = 0; io->msg && io->msg->msg_iov && i < io->msg->msg_iovlen && i < 1024; i++)
 			n += io->msg->msg_iov[i].iov_len;
 		return n;
 	case SF_CALL_sendmmsg:
@@ -102,7 +103,10 @@ static long perform_limited(struct sf_socket *s, const struct sf_io *io, uint64_
 	struct iovec small[64];
 	struct msghdr m;
 	long r;
-	if (limit && limit < sf_io_length(io)) {
+	bool arrays_ok = ((io->call != SF_CALL_writev && io->call != SF_CALL_readv) || io->iov) &&
+			 ((io->call != SF_CALL_sendmsg && io->call != SF_CALL_recvmsg) ||
+			  (io->msg && io->msg->msg_iov));
+	if (limit && arrays_ok && limit < sf_io_length(io)) {
 		switch (io->call) {
 		case SF_CALL_writev:
 		case SF_CALL_readv:
@@ -546,7 +550,7 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 	}
 	if (sticky(s, io, &r, &limit))
 		goto out;
-	if (!sf_fault_watches(io->call)) {
+	if (!sf_fault_watches(io->call) || ((io->call == SF_CALL_sendmsg || io->call == SF_CALL_recvmsg) && !io->msg)) {
 		r = perform_limited(s, io, limit);
 	} else {
 		socklen_t tl;

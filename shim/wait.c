@@ -132,6 +132,8 @@ int sf_poll(enum sf_call call, struct pollfd *fds, nfds_t n, const struct timesp
 	long fr;
 	if (wait_fault(call, timeout, &fr))
 		return (int)fr;
+	if (!fds || n > 65536) /* the kernel's EFAULT / EINVAL */
+		return (int)sf_neg(sf_libc()->ppoll(fds, n, timeout, mask));
 	struct pollfd small[64], *saved = n <= 64 ? small : malloc(n * sizeof(*saved));
 	if (!saved)
 		return -ENOMEM;
