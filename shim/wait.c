@@ -214,6 +214,8 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 	long fr;
 	if (wait_fault(call, timeout, &fr))
 		return (int)fr;
+	if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000L))
+		return (int)sf_neg(sf_libc()->epoll_pwait2(epfd, ev, max, timeout, mask)); /* EINVAL */
 	uint64_t deadline = sf_deadline_after(timeout);
 	int stalled[16], nstalled = 0, n;
 	for (;;) {
