@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -35,7 +36,7 @@ static void adopt_inherited(void)
 	while ((e = readdir(d))) {
 		char *end;
 		long fd = strtol(e->d_name, &end, 10);
-		if (*end || end == e->d_name || fd == self)
+		if (*end || end == e->d_name || fd == self || sf_fd_peek((int)fd))
 			continue;
 		sf_socket_adopt((int)fd);
 	}
@@ -54,10 +55,38 @@ static void atfork_parent(void)
 	sf_report_atfork_parent();
 }
 
+/* fork(2) copies the descriptor table and the memory at different
+ * moments while the parent's other threads run on, so the child's copy of
+ * our table may name fds it does not have, or miss sockets it does: it is
+ * reconciled with the kernel's table. */
+static void reconcile_table(void)
+{
+	for (unsigned c = 0; c < SF_FD_CHUNKS; c++) {
+		sf_fd_slot *chunk = atomic_load_explicit(&sf_fd_chunks[c], memory_order_acquire);
+		for (unsigned i = 0; chunk && i < SF_FD_CHUNK_SIZE; i++) {
+			if (!atomic_load_explicit(&chunk[i], memory_order_relaxed))
+				continue;
+			int fd = (int)(c * SF_FD_CHUNK_SIZE + i);
+			struct stat st;
+			if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+				struct sf_socket *s = sf_fd_remove(fd);
+				if (s)
+					sf_socket_put(s);
+			}
+		}
+	}
+	adopt_inherited();
+}
+
 static void atfork_child(void)
 {
+	int saved = errno;
 	sf_socket_atfork_child();
 	sf_report_atfork_child();
+	sf_depth++;
+	reconcile_table();
+	sf_depth--;
+	errno = saved;
 }
 
 void sf_after_fork_child(void)
