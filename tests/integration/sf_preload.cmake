@@ -9,7 +9,7 @@
 #   SF_SAN_ENV        the sanitizer options that go with it (a list)
 #   SF_SAN_ENV_FOREIGN  the same for programs we did not build (python3,
 #                     curl, sh): their own leaks are not ours to report
-include_guard(GLOBAL)
+include_guard(DIRECTORY)
 
 set(SF_SAN_RUNTIME "")
 set(SF_SAN_ENV "")

@@ -210,8 +210,11 @@ static void case_poll_rejects_bad_arguments_as_natively(void)
 	struct timespec zero = {0, 0};
 	SAME(poll(nowhere, 2, 0), raw_ppoll(nowhere, 2, &zero, NULL));
 	SAME(poll(nowhere, 0, 0), raw_ppoll(nowhere, 0, &zero, NULL));
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+	/* (a sanitizer's own poll interceptor reads all nfds entries first) */
 	volatile nfds_t too_many = 1u << 30;
 	SAME(poll(a, too_many, 0), raw_ppoll(b, too_many, &zero, NULL));
+#endif
 	CHECK_OK(close(sv[0]));
 	CHECK_OK(close(sv[1]));
 }
