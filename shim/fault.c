@@ -12,11 +12,11 @@
  * addresses, direction, connection number), in file order.  Immutable once
  * published; replaced (not edited) when the socket's addresses change. */
 struct sf_rule_cache {
+	struct sf_rule_cache *next; /* the socket's retired list */
 	unsigned gen;    /* the socket's addr_gen it was built for */
 	uint64_t calls;  /* union of the call masks of idx[] */
 	unsigned n;
-	uint32_t idx[]; /* rule index | DYNAMIC_PEER (peer checked per call);
-			 * followed by the link of the socket's retired list */
+	uint32_t idx[]; /* rule index | DYNAMIC_PEER (peer checked per call) */
 };
 
 #define DYNAMIC_PEER 0x80000000u
@@ -210,9 +210,10 @@ static const struct sf_rule_cache *socket_cache(struct sf_socket *s)
 	unsigned n = 0;
 	for (unsigned i = 0; i < sc->nrules; i++)
 		n += rule_matches_socket(&sc->rules[i], s) != 0;
-	struct sf_rule_cache *nc = malloc(sizeof(*nc) + n * sizeof(uint32_t) + sizeof(void *));
+	struct sf_rule_cache *nc = malloc(sizeof(*nc) + n * sizeof(uint32_t));
 	if (!nc)
 		goto out; /* out of memory: keep the old cache (or none: no faults) */
+	nc->next = NULL;
 	nc->gen = gen;
 	nc->calls = 0;
 	nc->n = 0;
@@ -225,7 +226,7 @@ static const struct sf_rule_cache *socket_cache(struct sf_socket *s)
 	}
 	if (c) {
 		/* Readers may still use c; it goes with the socket (fault.h). */
-		memcpy(&c->idx[c->n], &s->retired, sizeof(void *));
+		c->next = s->retired;
 		s->retired = c;
 	}
 	atomic_store_explicit(&s->rule_cache, nc, memory_order_release);
@@ -245,8 +246,7 @@ void sf_fault_socket_release(struct sf_socket *s)
 	struct sf_rule_cache *c = atomic_exchange(&s->rule_cache, NULL);
 	free(c);
 	for (c = s->retired; c;) {
-		struct sf_rule_cache *next;
-		memcpy(&next, &c->idx[c->n], sizeof(void *));
+		struct sf_rule_cache *next = c->next;
 		free(c);
 		c = next;
 	}
