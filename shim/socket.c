@@ -159,8 +159,11 @@ int sf_socket_validate(const struct sf_socket *s, const char **why)
 	CHECK(atomic_load(&s->refs) > 0);
 	CHECK(s->domain >= 0 && s->domain < AF_MAX);
 	CHECK((s->type & (SOCK_NONBLOCK | SOCK_CLOEXEC)) == 0);
-	CHECK(s->local_len <= sizeof(s->local));
-	CHECK(s->peer_len <= sizeof(s->peer));
+	/* The addresses change under the socket's lock (learn_addresses). */
+	pthread_mutex_lock((pthread_mutex_t *)&s->lock);
+	bool lens_ok = s->local_len <= sizeof(s->local) && s->peer_len <= sizeof(s->peer);
+	pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
+	CHECK(lens_ok);
 	CHECK(!(atomic_load(&s->state) & SF_SOCK_RESET_SEEN) || (atomic_load(&s->state) & SF_SOCK_RESET));
 	CHECK(s->next_free == NULL);
 #undef CHECK
