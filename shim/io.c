@@ -54,7 +54,7 @@ static bool is_tx(const struct sf_io *io)
 }
 
 /* The real call, as described by io.  -errno on failure. */
-static long perform(const struct sf_io *io)
+long sf_io_perform(const struct sf_io *io)
 {
 	const struct sf_syscalls *libc = sf_libc();
 	long r;
@@ -128,7 +128,7 @@ static long perform_limited(struct sf_socket *s, const struct sf_io *io, uint64_
 			c.len = limit;
 		}
 	}
-	r = perform(&c);
+	r = sf_io_perform(&c);
 	if (c.msg == &m) {
 		/* recvmsg wrote these into our copy; the program reads them. */
 		io->msg->msg_namelen = m.msg_namelen;

@@ -43,6 +43,9 @@ struct sf_io {
  * (messages for the mmsg calls). */
 long sf_io(struct sf_socket *s, struct sf_io *io);
 
+/* The call io describes, made on the kernel as it stands: bytes or -errno. */
+long sf_io_perform(const struct sf_io *io);
+
 /* Sends a datagram the reorder action still holds (close). */
 void sf_io_flush_held(struct sf_socket *s, int fd);
 

@@ -14,6 +14,10 @@
  * and the sf_ debugging surface are exported. */
 #define SF_EXPORT __attribute__((visibility("default")))
 
+/* The engaged half of an interposer: kept out of the exported function so
+ * that its pass-through half needs no stack frame. */
+#define SF_COLD __attribute__((noinline, cold))
+
 #define sf_likely(x) __builtin_expect(!!(x), 1)
 #define sf_unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -44,13 +48,19 @@ static inline long sf_neg(long r)
 	return r < 0 ? -errno : r;
 }
 
+/* True when a call on fd goes straight to libc: nothing is engaged, the
+ * shim itself is calling, or fd is not a socket it manages.  Loads only, so
+ * an interposer that tests it first needs no stack frame on that path. */
+static inline bool sf_passes(int fd)
+{
+	return sf_likely(!sf_engaged) || sf_depth || !sf_fd_peek(fd);
+}
+
 /* The managed socket at fd with a reference, when the shim has work to do
  * for it on this call; NULL means "pass straight through". */
 static inline struct sf_socket *sf_engaged_socket(int fd)
 {
-	if (sf_likely(!sf_engaged) || sf_depth || !sf_fd_peek(fd))
-		return NULL;
-	return sf_socket_get(fd);
+	return sf_passes(fd) ? NULL : sf_socket_get(fd);
 }
 
 /* Registers a socket just created by the kernel at fd (socket, accept...). */
