@@ -2,43 +2,22 @@
 directory and run with `sockfault suite`, and parsers for what it prints.
 
 Environment (set by ctest): SF_CLI (the sockfault binary), SF_SOURCE_DIR
-(the top of the source tree).
+(the top of the source tree).  Built on tests/programs/sftest.py.
 """
-import atexit
 import os
 import re
-import shutil
 import subprocess
-import sys
-import tempfile
 
-CLI = os.environ["SF_CLI"]
+import sftest
+from sftest import CLI, PY, expect, fail, scratch
+
 SRC = os.environ["SF_SOURCE_DIR"]
-PY = sys.executable
 FAULTDEMO = os.path.join(SRC, "tests", "programs", "faultdemo.py")
 
 
-def fail(msg):
-    print("FAIL:", msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-
-
 def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCKFAULT_")}
-    env.update(extra)
-    return env
-
-
-def scratch(prefix="sfcli."):
-    """A new directory, removed when the test ends."""
-    d = tempfile.mkdtemp(prefix=prefix)
-    atexit.register(shutil.rmtree, d, ignore_errors=True)
-    return d
+    # cases must see the sanitizer runtime a sanitized build preloads
+    return sftest.clean_env(keep_preload=True, **extra)
 
 
 def make_suite(text, files=None, name="suite.sfs"):

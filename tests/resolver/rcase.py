@@ -1,81 +1,23 @@
-"""Helpers for the resolver tests: run a program natively or under
-`sockfault run` with a scenario, a local HTTP server, and assertions that
-say what was expected.
+"""Helpers for the resolver tests (on top of tests/programs/sftest.py): the
+C resolver client, curl, a local HTTP server, and whether a program we did
+not build runs with the sanitizer runtime.
 
 Environment (set by ctest): SF_CLI (the sockfault binary), SF_CLIENT
 (resolve_client), SF_CURL (curl, or empty), SF_SAN_RUNTIME (the sanitizer
 runtime a sanitized shim needs preloaded into programs we did not build, or
 empty).
 """
-import atexit
 import http.server
 import json
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import threading
 
-CLI = os.environ["SF_CLI"]
+from sftest import *
+
 CLIENT = os.environ.get("SF_CLIENT", "")
 CURL = os.environ.get("SF_CURL", "")
-SAN_RUNTIME = os.environ.get("SF_SAN_RUNTIME", "")
-PY = sys.executable
 SKIP = 77
-
-
-def clean_env():
-    return {k: v for k, v in os.environ.items()
-            if k != "LD_PRELOAD" and not k.startswith("SOCKFAULT_")}
-
-
-def fail(msg):
-    print("FAIL:", msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-
-
-def expect_equal(got, want, what):
-    if got != want:
-        fail(f"{what}:\n  got  {got!r}\n  want {want!r}")
-
-
-_tmp = tempfile.mkdtemp(prefix="sf-resolver-")
-atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
-
-
-def write_scenario(text):
-    fd, path = tempfile.mkstemp(suffix=".sf", dir=_tmp)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    return path
-
-
-def tmp_path(name):
-    return os.path.join(_tmp, name)
-
-
-def run(argv, scenario=None, log=None, timeout=300):
-    """argv under `sockfault run` (scenario text, or none)."""
-    pre = [CLI, "run"]
-    if scenario is not None:
-        pre += ["-s", write_scenario(scenario)]
-    if log:
-        pre += ["--log", log]
-    env = clean_env()
-    if SAN_RUNTIME:
-        env["LD_PRELOAD"] = SAN_RUNTIME  # `sockfault run` puts the shim before it
-    return subprocess.run(pre + ["--"] + argv, env=env, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def native(argv, timeout=300):
-    return subprocess.run(argv, env=clean_env(), capture_output=True, text=True, timeout=timeout)
 
 
 def runs_with_sanitizer_runtime(argv):
@@ -91,26 +33,8 @@ def runs_with_sanitizer_runtime(argv):
         return False
 
 
-def python(code, *args):
-    return [PY, "-c", code] + [str(a) for a in args]
-
-
-def ok(p, what):
-    """p's stdout, after checking it exited 0."""
-    expect(p.returncode == 0,
-           f"{what} exited {p.returncode}\n--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}")
-    return p.stdout
-
-
 def json_of(p, what):
     return json.loads(ok(p, what).strip().splitlines()[-1])
-
-
-def log_events(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f]
 
 
 class HttpServer:
