@@ -309,6 +309,21 @@ static bool name_matches(const struct sf_rule *r, const char *name)
 	return !r->name || (name && fnmatch(r->name, name, FNM_CASEFOLD) == 0);
 }
 
+/* Rule i sees the call: every matching rule counts it, the first to fire
+ * decides, and a later rule's byte window can still clip the call (so that
+ * "bytes=N.." starts at byte N even while another rule fires).  Returns
+ * whether a rule has fired by now. */
+static bool consider(unsigned i, const struct sf_call_ctx *c, struct sf_verdict *v, bool fired)
+{
+	if (!fired)
+		return rule_fires(i, c, v);
+	struct sf_verdict later = {0};
+	(void)rule_fires(i, c, &later);
+	if (later.clip && (!v->clip || later.clip < v->clip))
+		v->clip = later.clip;
+	return true;
+}
+
 bool sf_fault_decide(const struct sf_call_ctx *c, struct sf_verdict *v)
 {
 	bool fired = false;
@@ -321,14 +336,7 @@ bool sf_fault_decide(const struct sf_call_ctx *c, struct sf_verdict *v)
 			const struct sf_rule *r = &engine.sc->rules[i];
 			if (has_socket_matcher(r) || !name_matches(r, c->name))
 				continue;
-			if (fired) {
-				struct sf_verdict later = {0};
-				(void)rule_fires(i, c, &later);
-				if (later.clip && (!v->clip || later.clip < v->clip))
-					v->clip = later.clip;
-			} else {
-				fired = rule_fires(i, c, v);
-			}
+			fired = consider(i, c, v, fired);
 		}
 	} else {
 		const struct sf_rule_cache *rc = socket_cache(c->s);
@@ -341,14 +349,7 @@ bool sf_fault_decide(const struct sf_call_ctx *c, struct sf_verdict *v)
 				continue;
 			if ((rc->idx[k] & DYNAMIC_PEER) && !addr_matches(&r->peer, c->to))
 				continue;
-			if (fired) {
-				struct sf_verdict later = {0};
-				(void)rule_fires(i, c, &later);
-				if (later.clip && (!v->clip || later.clip < v->clip))
-					v->clip = later.clip;
-			} else {
-				fired = rule_fires(i, c, v);
-			}
+			fired = consider(i, c, v, fired);
 		}
 	}
 	if (fired)
