@@ -270,6 +270,24 @@ static void unregister(struct sf_capture_flow *cf)
 		*p = cf->next;
 	cf->next = NULL;
 	cf->state &= (uint8_t)~CF_REGISTERED;
+	if (cf->twin)
+		cf->twin->twin = NULL;
+	cf->twin = NULL;
+}
+
+/* cf (just initialised) takes the state of its twin o, mirrored: what o
+ * sent, cf received, and the reverse; o may have recorded bytes already
+ * that cf's socket has not yet read. */
+static void mirror(struct sf_capture_flow *cf, const struct sf_capture_flow *o)
+{
+	unsigned of = o->f.flags;
+	cf->f.flags = SF_FLOW_OPEN | (of & SF_FLOW_RST) | ((of & SF_FLOW_FIN_OUT) ? SF_FLOW_FIN_IN : 0) |
+		      ((of & SF_FLOW_FIN_IN) ? SF_FLOW_FIN_OUT : 0);
+	for (int d = 0; d < 2; d++) {
+		cf->f.nxt[d] = o->f.nxt[!d];
+		cf->f.bytes[d] = o->f.bytes[!d];
+	}
+	cf->skip_in = o->f.bytes[SF_FRAME_OUT];
 }
 
 /* Registers cf; true when its twin (the reverse 4-tuple) is already open. */
@@ -281,6 +299,9 @@ static bool register_flow(struct sf_capture_flow *cf)
 		if (same(&o->f.ep[0], &cf->f.ep[1]) && same(&o->f.ep[1], &cf->f.ep[0])) {
 			o->state |= CF_TWIN;
 			cf->state |= CF_TWIN;
+			o->twin = cf;
+			cf->twin = o;
+			mirror(cf, o);
 			twin = true;
 			break;
 		}
@@ -335,9 +356,9 @@ void sf_capture_tcp_open(struct sf_capture_flow *cf, const struct sockaddr *loca
 			sf_frame_flow_init(&cf->f, &l, &p, mtu);
 			cf->gen = gen;
 			cf->state &= (uint8_t)~CF_HINT;
-			/* The twin already recorded the handshake. */
-			bool twin = register_flow(cf);
-			sf_frame_handshake(&cf->f, opener, twin ? &out_none : &out_file);
+			/* A twin recorded the handshake already. */
+			if (!register_flow(cf))
+				sf_frame_handshake(&cf->f, opener, &out_file);
 		}
 		end();
 	}
@@ -396,10 +417,20 @@ int sf_capture_tcp_get_hint(struct sf_capture_flow *cf, struct sockaddr_storage 
 	return 0;
 }
 
-/* What a twin records: only its own segments (the twin has the others). */
-static const struct sf_frame_out *out_for(const struct sf_capture_flow *cf, int dir)
+/* Twins (see capture.h): the receiving end records, the sending end's
+ * state follows silently. */
+static void twin_data(struct sf_capture_flow *cf, int dir, const struct iovec *iov, size_t iovcnt,
+		      size_t len)
 {
-	return (cf->state & CF_TWIN) && dir == SF_FRAME_IN ? &out_none : &out_file;
+	if (dir == SF_FRAME_OUT)
+		return; /* recorded by the twin as it receives them */
+	size_t skip = cf->skip_in < len ? (size_t)cf->skip_in : len;
+	cf->skip_in -= skip;
+	if (skip == len)
+		return;
+	sf_frame_data_at(&cf->f, SF_FRAME_IN, iov, iovcnt, skip, len - skip, &out_file);
+	if (cf->twin)
+		sf_frame_data(&cf->twin->f, SF_FRAME_OUT, NULL, 0, len - skip, &out_none);
 }
 
 void sf_capture_tcp_data(struct sf_capture_flow *cf, int dir, const struct iovec *iov, size_t iovcnt,
@@ -409,7 +440,10 @@ void sf_capture_tcp_data(struct sf_capture_flow *cf, int dir, const struct iovec
 		return;
 	int saved = errno;
 	if (begin()) {
-		sf_frame_data(&cf->f, dir, iov, iovcnt, len, out_for(cf, dir));
+		if (cf->state & CF_TWIN)
+			twin_data(cf, dir, iov, iovcnt, len);
+		else
+			sf_frame_data(&cf->f, dir, iov, iovcnt, len, &out_file);
 		end();
 	}
 	errno = saved;
@@ -421,7 +455,11 @@ void sf_capture_tcp_fin(struct sf_capture_flow *cf, int dir)
 		return;
 	int saved = errno;
 	if (begin()) {
-		sf_frame_fin(&cf->f, dir, out_for(cf, dir));
+		if (!(cf->state & CF_TWIN)) {
+			sf_frame_fin(&cf->f, dir, &out_file);
+		} else if (dir == SF_FRAME_IN && sf_frame_fin(&cf->f, dir, &out_file) == 0 && cf->twin) {
+			sf_frame_fin(&cf->twin->f, SF_FRAME_OUT, &out_none);
+		}
 		end();
 	}
 	errno = saved;
@@ -433,7 +471,8 @@ void sf_capture_tcp_rst(struct sf_capture_flow *cf, int dir)
 		return;
 	int saved = errno;
 	if (begin()) {
-		sf_frame_rst(&cf->f, dir, out_for(cf, dir));
+		if (sf_frame_rst(&cf->f, dir, &out_file) == 0 && (cf->state & CF_TWIN) && cf->twin)
+			sf_frame_rst(&cf->twin->f, !dir, &out_none);
 		end();
 	}
 	errno = saved;
@@ -459,7 +498,8 @@ void sf_capture_close(struct sf_capture_flow *cf)
 		return;
 	int saved = errno;
 	if (begin()) {
-		if ((cf->f.flags & SF_FLOW_OPEN) && !(cf->state & CF_CLOSED) && cf->gen == gen)
+		/* A twin's FIN is recorded when the other end reads the EOF. */
+		if ((cf->f.flags & SF_FLOW_OPEN) && !(cf->state & (CF_CLOSED | CF_TWIN)) && cf->gen == gen)
 			sf_frame_fin(&cf->f, SF_FRAME_OUT, &out_file);
 		unregister(cf);
 		cf->state = CF_CLOSED;

@@ -27,10 +27,17 @@
  * other families are not recorded.
  *
  * Both ends in one process: when a flow opens whose reverse 4-tuple is
- * another open flow of this process, the two are twins and each records
- * only what its socket sends (plus the other end's ACKs), so every segment
- * appears once.  ISNs are a function of the 4-tuple (frame.h), so the
- * twins' sequence numbers agree.
+ * another open flow of this process, the two are twins.  Each segment must
+ * appear once, and in an order consistent with causality: the receiving
+ * end's later sends depend on what it received, so a twin records what it
+ * *receives* (data, FIN, a RST it gets; with its own ACK), when it receives
+ * it, and nothing it sends, except a RST (recorded when sent, so an
+ * injected reset shows even if the peer never reads again).  The twin's
+ * state moves in step under the lock, so both views keep the same sequence
+ * numbers (ISNs are a function of the 4-tuple, frame.h).  Bytes one end
+ * sent and recorded before the other end existed (accept had not returned)
+ * are skipped when that end receives them.  A FIN a twin sent is recorded
+ * when the other end reads the EOF (if it never reads, there is none).
  *
  * Files: every record reaches the kernel (write(2)) before the call that
  * produced it returns, and writes end on record boundaries, so the file is
@@ -56,6 +63,8 @@
 struct sf_capture_flow {
 	struct sf_frame_flow f;
 	struct sf_capture_flow *next; /* twin registry chain */
+	struct sf_capture_flow *twin; /* the other end, in this process */
+	uint64_t skip_in; /* received bytes the other end already recorded */
 	struct sf_frame_endpoint hint; /* connect in progress: the peer */
 	unsigned gen;   /* process generation (forks) that opened the flow */
 	uint8_t state;  /* CF_* in capture.c */

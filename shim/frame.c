@@ -293,13 +293,19 @@ static int usable(const struct sf_frame_flow *f, int dir)
 int sf_frame_data(struct sf_frame_flow *f, int dir, const struct iovec *iov, size_t iovcnt,
 		  size_t len, const struct sf_frame_out *out)
 {
+	return sf_frame_data_at(f, dir, iov, iovcnt, 0, len, out);
+}
+
+int sf_frame_data_at(struct sf_frame_flow *f, int dir, const struct iovec *iov, size_t iovcnt,
+		     size_t skip, size_t len, const struct sf_frame_out *out)
+{
 	int r = usable(f, dir);
 	if (r || !len)
 		return r;
 	for (size_t off = 0; off < len;) {
 		size_t n = len - off < f->mss ? len - off : f->mss;
 		uint8_t flags = F_ACK | (off + n == len ? F_PSH : 0);
-		if ((r = segment(f, dir, flags, iov, iovcnt, off, n, out)))
+		if ((r = segment(f, dir, flags, iov, iovcnt, skip + off, n, out)))
 			return r;
 		off += n;
 	}

@@ -92,6 +92,9 @@ int sf_frame_handshake(struct sf_frame_flow *f, int dir_opener, const struct sf_
  * before the handshake. */
 int sf_frame_data(struct sf_frame_flow *f, int dir, const struct iovec *iov, size_t iovcnt,
 		  size_t len, const struct sf_frame_out *out);
+/* The same for the len bytes that start skip bytes into iov[]. */
+int sf_frame_data_at(struct sf_frame_flow *f, int dir, const struct iovec *iov, size_t iovcnt,
+		     size_t skip, size_t len, const struct sf_frame_out *out);
 
 /* ep[dir] sends FIN|ACK; the other end ACKs it.  -EALREADY when that end's
  * FIN is out already, -EPIPE after a RST, -ENOTCONN before the handshake. */
