@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* TCP header flags (RFC 9293 3.1). */
 enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
@@ -22,6 +25,26 @@ enum { WSCALE = 10 };
 uint32_t sf_frame_sum(const uint8_t *p, size_t n, uint32_t sum)
 {
 	uint64_t acc = sum;
+#ifdef __SSE2__
+	/* The bulk of a capture's cost after the file write (perf): 16 bytes
+	 * per step, each 16-bit word widened into one of four 32-bit lanes.  A
+	 * lane takes 2 words per step, so it cannot overflow before 2^15
+	 * steps (512 KiB); longer buffers are summed in slices. */
+	while (n >= 16) {
+		size_t steps = n / 16 < 32768 ? n / 16 : 32768;
+		__m128i lanes = _mm_setzero_si128(), zero = _mm_setzero_si128();
+		for (size_t i = 0; i < steps; i++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			lanes = _mm_add_epi32(lanes, _mm_unpacklo_epi16(v, zero));
+			lanes = _mm_add_epi32(lanes, _mm_unpackhi_epi16(v, zero));
+			p += 16;
+		}
+		n -= steps * 16;
+		uint32_t l[4];
+		_mm_storeu_si128((__m128i *)(void *)l, lanes);
+		acc += (uint64_t)l[0] + l[1] + l[2] + l[3];
+	}
+#endif
 	while (n >= 8) {
 		uint64_t v;
 		memcpy(&v, p, 8);
