@@ -497,14 +497,26 @@ void sf_capture_close(struct sf_capture_flow *cf)
 	if (!sf_capture_on)
 		return;
 	int saved = errno;
-	if (begin()) {
-		/* A twin's FIN is recorded when the other end reads the EOF. */
-		if ((cf->f.flags & SF_FLOW_OPEN) && !(cf->state & (CF_CLOSED | CF_TWIN)) && cf->gen == gen)
-			sf_frame_fin(&cf->f, SF_FRAME_OUT, &out_file);
+	/* Only a FIN needs the file: closing sockets inherited across fork
+	 * must not make a child open FILE.<pid> (nor from the atfork handler,
+	 * which releases stale table entries).  A twin's FIN is recorded when
+	 * the other end reads the EOF.  Only the releasing thread still sees
+	 * cf, so the decision holds after the lock is let go. */
+	sf_depth++;
+	pthread_mutex_lock(&capture_lock);
+	bool fin = (cf->f.flags & SF_FLOW_OPEN) && !(cf->state & (CF_CLOSED | CF_TWIN)) && cf->gen == gen;
+	if (!fin) {
+		unregister(cf);
+		cf->state = CF_CLOSED;
+	}
+	pthread_mutex_unlock(&capture_lock);
+	sf_depth--;
+	if (fin && begin()) {
+		sf_frame_fin(&cf->f, SF_FRAME_OUT, &out_file);
 		unregister(cf);
 		cf->state = CF_CLOSED;
 		end();
-	} else {
+	} else if (fin) {
 		sf_depth++;
 		pthread_mutex_lock(&capture_lock);
 		unregister(cf);
