@@ -65,6 +65,21 @@ static char *iobuf;
 #define REG_BUCKETS 256u
 static struct sf_capture_flow *registry[REG_BUCKETS];
 
+/* capture_lock with sf_depth raised: a signal handler that interrupts us
+ * and calls send() then goes straight to libc instead of taking the lock
+ * this thread holds (a self-deadlock). */
+static void lock(void)
+{
+	sf_depth++;
+	pthread_mutex_lock(&capture_lock);
+}
+
+static void unlock(void)
+{
+	pthread_mutex_unlock(&capture_lock);
+	sf_depth--;
+}
+
 static void report(const char *what, int err)
 {
 	if (!failed)
@@ -189,8 +204,7 @@ static bool begin(void)
 {
 	if (!sf_capture_on)
 		return false;
-	sf_depth++;
-	pthread_mutex_lock(&capture_lock);
+	lock();
 	if (reopen && !failed) {
 		/* First record of a forked child: the parent's FILE had an empty
 		 * buffer at fork (prepare held the lock); close our copy of it. */
@@ -206,8 +220,7 @@ static bool begin(void)
 			report(why, 0);
 	}
 	if (failed || !dumper) {
-		pthread_mutex_unlock(&capture_lock);
-		sf_depth--;
+		unlock();
 		return false;
 	}
 	gettimeofday(&now, NULL);
@@ -219,8 +232,7 @@ static void end(void)
 	if (dumper && pending && pc.dump_flush(dumper) != 0)
 		report("write failed", errno);
 	pending = 0;
-	pthread_mutex_unlock(&capture_lock);
-	sf_depth--;
+	unlock();
 }
 
 static int emit(void *ctx, const uint8_t *frame, size_t len)
@@ -369,9 +381,9 @@ bool sf_capture_tcp_started(struct sf_capture_flow *cf)
 {
 	if (!sf_capture_on)
 		return true;
-	pthread_mutex_lock(&capture_lock);
+	lock();
 	bool r = (cf->f.flags & SF_FLOW_OPEN) || (cf->state & CF_CLOSED);
-	pthread_mutex_unlock(&capture_lock);
+	unlock();
 	return r;
 }
 
@@ -381,23 +393,23 @@ void sf_capture_tcp_hint(struct sf_capture_flow *cf, const struct sockaddr *peer
 	if (!sf_capture_on)
 		return;
 	bool have = sf_frame_endpoint_from(&p, peer, plen) == 0;
-	pthread_mutex_lock(&capture_lock);
+	lock();
 	cf->hint = p;
 	if (have)
 		cf->state |= CF_HINT;
 	else
 		cf->state &= (uint8_t)~CF_HINT;
-	pthread_mutex_unlock(&capture_lock);
+	unlock();
 }
 
 int sf_capture_tcp_get_hint(struct sf_capture_flow *cf, struct sockaddr_storage *out, socklen_t *len)
 {
 	if (!sf_capture_on)
 		return -ENOENT;
-	pthread_mutex_lock(&capture_lock);
+	lock();
 	struct sf_frame_endpoint p = cf->hint;
 	bool have = cf->state & CF_HINT;
-	pthread_mutex_unlock(&capture_lock);
+	unlock();
 	if (!have)
 		return -ENOENT;
 	memset(out, 0, sizeof(*out));
@@ -502,27 +514,23 @@ void sf_capture_close(struct sf_capture_flow *cf)
 	 * which releases stale table entries).  A twin's FIN is recorded when
 	 * the other end reads the EOF.  Only the releasing thread still sees
 	 * cf, so the decision holds after the lock is let go. */
-	sf_depth++;
-	pthread_mutex_lock(&capture_lock);
+	lock();
 	bool fin = (cf->f.flags & SF_FLOW_OPEN) && !(cf->state & (CF_CLOSED | CF_TWIN)) && cf->gen == gen;
 	if (!fin) {
 		unregister(cf);
 		cf->state = CF_CLOSED;
 	}
-	pthread_mutex_unlock(&capture_lock);
-	sf_depth--;
+	unlock();
 	if (fin && begin()) {
 		sf_frame_fin(&cf->f, SF_FRAME_OUT, &out_file);
 		unregister(cf);
 		cf->state = CF_CLOSED;
 		end();
 	} else if (fin) {
-		sf_depth++;
-		pthread_mutex_lock(&capture_lock);
+		lock();
 		unregister(cf);
 		cf->state = CF_CLOSED;
-		pthread_mutex_unlock(&capture_lock);
-		sf_depth--;
+		unlock();
 	}
 	errno = saved;
 }

@@ -40,12 +40,14 @@ static in_port_t port_of(const struct sockaddr_storage *a, socklen_t len)
 
 static void copy_addrs(struct sf_socket *s, struct addrs *a)
 {
+	sf_depth++; /* a signal handler's socket call must not take s->lock again */
 	pthread_mutex_lock(&s->lock);
 	a->local = s->local;
 	a->peer = s->peer;
 	a->llen = s->local_len;
 	a->plen = s->peer_len;
 	pthread_mutex_unlock(&s->lock);
+	sf_depth--;
 }
 
 /* The socket's addresses, asked again of the kernel when a part is still
