@@ -1,7 +1,7 @@
 """SOCKFAULT_PCAP errors stop the program before main with exit status 2
 and one line naming SOCKFAULT_PCAP: a path that cannot be created, and a
 path that exists but is not a regular file (a FIFO, /dev/null, a
-directory), which is refused without being touched.  A regular file is
+directory), which is refused without being touched; an MTU out of range.  A regular file is
 truncated and rewritten; a new one is created with mode 0600."""
 import os, stat, subprocess
 from capcase import *
@@ -28,6 +28,11 @@ for path in (os.path.join(d, "missing", "x.pcap"), fifo, "/dev/null", sub):
                f"{path} via {how}: {r.stderr!r}")
         expect(not os.path.exists(marker), f"{path} via {how}: the program ran")
 expect(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced")
+for mtu in ("576", "65536", "15x", ""):
+    r = run(prog, os.path.join(d, "mtu.pcap"), extra=["--pcap-mtu", mtu])
+    expect(r.returncode == 2 and r.stderr.count("\n") == 1 and "SOCKFAULT_PCAP_MTU" in r.stderr,
+           f"mtu {mtu!r}: {r.returncode} {r.stderr!r}")
+    expect(not os.path.exists(marker), f"mtu {mtu!r}: the program ran")
 expect(stat.S_ISCHR(os.stat("/dev/null").st_mode), "/dev/null was replaced")
 
 new = os.path.join(d, "new.pcap")
