@@ -95,7 +95,11 @@ static int open_file(const char *path, const char **why)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
 	if (fd < 0) {
-		*why = strerror(errno);
+		int e = errno;
+		struct stat st;
+		/* ENXIO: a FIFO nobody reads; EISDIR: a directory. */
+		*why = stat(path, &st) == 0 && !S_ISREG(st.st_mode) ? "not a regular file (refusing to write over it)"
+								      : strerror(e);
 		return -1;
 	}
 	struct stat st;
@@ -225,6 +229,20 @@ static bool begin(void)
 	}
 	gettimeofday(&now, NULL);
 	return true;
+}
+
+void sf_capture_stop(void)
+{
+	if (!sf_capture_on)
+		return;
+	/* exit() flushes every stdio stream after the destructors ran
+	 * (_IO_cleanup); a thread still capturing then could be between the
+	 * two fwrites of one pcap_dump, and the flush would leave half a
+	 * record.  From here on nothing is written; the buffer is empty
+	 * between capture calls. */
+	lock();
+	failed = true;
+	unlock();
 }
 
 static void end(void)

@@ -110,6 +110,9 @@ void sf_capture_dgram(const struct sockaddr *src, socklen_t slen, const struct s
 void sf_capture_dns(const char *name, uint16_t qtype, unsigned rcode, const uint8_t (*addrs)[16],
 		    unsigned naddrs);
 
+/* No more records in this process (the library destructor: exit). */
+void sf_capture_stop(void);
+
 void sf_capture_atfork_prepare(void);
 void sf_capture_atfork_parent(void);
 void sf_capture_atfork_child(void);

@@ -129,6 +129,7 @@ __attribute__((constructor)) static void sf_init(void)
 __attribute__((destructor)) static void sf_fini(void)
 {
 	sf_depth++;
+	sf_capture_stop();
 	sf_report_summary();
 	sf_depth--;
 }
