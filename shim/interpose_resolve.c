@@ -582,6 +582,24 @@ static long report_value(struct hostent *result, int herr)
 	return result ? 0 : sf_resolve_herrno_to_eai(herr);
 }
 
+/* The capture's view of a gethostbyname answer the shim gave: as for
+ * getaddrinfo (gai_capture), HOST_NOT_FOUND is NXDOMAIN, NO_DATA an empty
+ * NOERROR, anything else SERVFAIL. */
+static void byname_capture(const char *name, int af, const struct hostent *he, int herr)
+{
+	if (!sf_capture_on || !name || sf_resolve_is_numeric(name))
+		return;
+	uint8_t addrs[16][16];
+	unsigned n = 0;
+	size_t len = af == AF_INET6 ? 16 : 4;
+	for (char **a = he && he->h_addrtype == af ? he->h_addr_list : NULL; a && *a && n < 16; a++)
+		memcpy(addrs[n++], *a, len);
+	unsigned rcode = he || herr == NO_DATA ? SF_DNS_NOERROR
+			 : herr == HOST_NOT_FOUND ? SF_DNS_NXDOMAIN
+						  : SF_DNS_SERVFAIL;
+	sf_capture_dns(name, af == AF_INET6 ? SF_DNS_AAAA : SF_DNS_A, rcode, (const uint8_t(*)[16])addrs, n);
+}
+
 static int byname_r_engaged(const char *name, int af, bool two, struct hostent *ret, char *buf,
 			    size_t buflen, struct hostent **result, int *h_errnop)
 {
@@ -591,8 +609,10 @@ static int byname_r_engaged(const char *name, int af, bool two, struct hostent *
 	decide(&f, SF_CALL_gethostbyname, name);
 	if (f.fired && (o.herr = fault_herrno(&f, &o.sys_errno)) != 0) {
 		rc = r_finish(&o, ret, result, h_errnop);
+		byname_capture(name, af, NULL, o.herr);
 	} else if (byname_table(name, af, ret, buf, buflen, &o)) {
 		rc = r_finish(&o, ret, result, h_errnop);
+		byname_capture(name, af, *result, o.herr);
 	} else {
 		sf_depth++;
 		rc = two ? sf_libc()->gethostbyname2_r(name, af, ret, buf, buflen, result, h_errnop)
@@ -613,8 +633,10 @@ static struct hostent *byname_engaged(const char *name, int af, bool two)
 	decide(&f, SF_CALL_gethostbyname, name);
 	if (f.fired && (o.herr = fault_herrno(&f, &o.sys_errno)) != 0) {
 		he = finish(&o, NULL);
+		byname_capture(name, af, NULL, o.herr);
 	} else if (byname_table(name, af, &t->he, t->buf, sizeof(t->buf), &o)) {
 		he = finish(&o, &t->he);
+		byname_capture(name, af, he, o.herr);
 	} else {
 		sf_depth++;
 		he = two ? sf_libc()->gethostbyname2(name, af) : sf_libc()->gethostbyname(name);
