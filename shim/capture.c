@@ -26,6 +26,7 @@ enum {
 	CF_TWIN = 1u << 1,       /* the other end is a flow of this process */
 	CF_HINT = 1u << 2,       /* hint holds the peer of a connect in progress */
 	CF_CLOSED = 1u << 3,     /* the socket is gone */
+	CF_UDP = 1u << 4,        /* registered in udp_registry, not registry */
 };
 
 bool sf_capture_on; /* written only by the constructor, before main */
@@ -284,6 +285,16 @@ static unsigned bucket(const struct sf_frame_endpoint *a, const struct sf_frame_
 	return h % REG_BUCKETS;
 }
 
+/* UDP sockets of this process that have sent, by local endpoint: a
+ * datagram received from one of them was recorded when it was sent. */
+static struct sf_capture_flow *udp_registry[REG_BUCKETS]; /* guarded by capture_lock */
+
+static unsigned bucket1(const struct sf_frame_endpoint *e)
+{
+	static const struct sf_frame_endpoint none;
+	return bucket(e, &none);
+}
+
 static bool same(const struct sf_frame_endpoint *a, const struct sf_frame_endpoint *b)
 {
 	return a->family == b->family && a->port == b->port && memcmp(a->addr, b->addr, 16) == 0;
@@ -293,7 +304,8 @@ static void unregister(struct sf_capture_flow *cf)
 {
 	if (!(cf->state & CF_REGISTERED))
 		return;
-	struct sf_capture_flow **p = &registry[bucket(&cf->f.ep[0], &cf->f.ep[1])];
+	struct sf_capture_flow **p = cf->state & CF_UDP ? &udp_registry[bucket1(&cf->f.ep[0])]
+							: &registry[bucket(&cf->f.ep[0], &cf->f.ep[1])];
 	while (*p && *p != cf)
 		p = &(*p)->next;
 	if (*p)
@@ -553,16 +565,24 @@ void sf_capture_close(struct sf_capture_flow *cf)
 	errno = saved;
 }
 
-void sf_capture_dgram(const struct sockaddr *src, socklen_t slen, const struct sockaddr *dst,
-		      socklen_t dlen, const struct iovec *iov, size_t iovcnt, size_t len)
+static bool udp_sender_here(const struct sf_frame_endpoint *src)
+{
+	for (struct sf_capture_flow *o = udp_registry[bucket1(src)]; o; o = o->next)
+		if (same(&o->f.ep[SF_FRAME_OUT], src))
+			return true;
+	return false;
+}
+
+void sf_capture_dgram(struct sf_capture_flow *cf, int dir, const struct sockaddr *src, socklen_t slen,
+		      const struct sockaddr *dst, socklen_t dlen, const struct iovec *iov, size_t iovcnt,
+		      size_t len)
 {
 	struct sf_frame_endpoint s, d;
 	if (!sf_capture_on)
 		return;
-	/* The wildcard fix-up applies to whichever end is ours: the one that
-	 * may be unspecified. */
-	static const uint8_t zero[16];
-	if (sf_frame_endpoint_from(&s, src, slen) == 0 && memcmp(s.addr, zero, 16) == 0) {
+	/* The wildcard fix-up applies to our end: the one that may be
+	 * unspecified. */
+	if (dir == SF_FRAME_OUT) {
 		if (endpoints(src, slen, dst, dlen, &s, &d) != 0)
 			return;
 	} else if (endpoints(dst, dlen, src, slen, &d, &s) != 0) {
@@ -570,7 +590,16 @@ void sf_capture_dgram(const struct sockaddr *src, socklen_t slen, const struct s
 	}
 	int saved = errno;
 	if (begin()) {
-		sf_frame_udp(&s, &d, iov, iovcnt, len, &out_file);
+		if (dir == SF_FRAME_OUT && cf && !(cf->state & (CF_REGISTERED | CF_CLOSED))) {
+			cf->f.ep[SF_FRAME_OUT] = s;
+			unsigned b = bucket1(&s);
+			cf->next = udp_registry[b];
+			udp_registry[b] = cf;
+			cf->state |= CF_REGISTERED | CF_UDP;
+		}
+		/* Both ends in this process: the sender recorded it. */
+		if (dir == SF_FRAME_OUT || !udp_sender_here(&s))
+			sf_frame_udp(&s, &d, iov, iovcnt, len, &out_file);
 		end();
 	}
 	errno = saved;

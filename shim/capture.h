@@ -6,9 +6,9 @@
  * Interface for socket backends (kernel sockets: capture_kernel.c; the
  * virtual network calls the same functions with its virtual addresses):
  *
- *   - embed a struct sf_capture_flow in each TCP socket, zeroed at creation
- *     (sf_capture_flow_reset) and handed to sf_capture_close when the socket
- *     goes away;
+ *   - embed a struct sf_capture_flow in each TCP and UDP socket, zeroed at
+ *     creation (sf_capture_flow_reset) and handed to sf_capture_close when
+ *     the socket goes away;
  *   - sf_capture_tcp_open when a connection exists (connect: opener
  *     SF_FRAME_OUT; accept: SF_FRAME_IN); a no-op if the flow is open;
  *   - sf_capture_tcp_data for bytes actually moved (after the call, with
@@ -102,8 +102,13 @@ void sf_capture_tcp_refused(const struct sockaddr *local, socklen_t llen, const 
  * inherited across fork gets no FIN (the other process may still use it). */
 void sf_capture_close(struct sf_capture_flow *cf);
 
-void sf_capture_dgram(const struct sockaddr *src, socklen_t slen, const struct sockaddr *dst,
-		      socklen_t dlen, const struct iovec *iov, size_t iovcnt, size_t len);
+/* dir: SF_FRAME_OUT for a datagram the socket sent, SF_FRAME_IN for one it
+ * received; cf is the socket's flow (its local endpoint is remembered, so
+ * a datagram another socket of this process receives from it is not
+ * recorded twice), or NULL. */
+void sf_capture_dgram(struct sf_capture_flow *cf, int dir, const struct sockaddr *src, socklen_t slen,
+		      const struct sockaddr *dst, socklen_t dlen, const struct iovec *iov, size_t iovcnt,
+		      size_t len);
 
 /* A resolver answer the shim gave for name: query and answer of qtype
  * (SF_DNS_A / SF_DNS_AAAA) with rcode and naddrs addresses. */

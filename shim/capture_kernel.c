@@ -204,7 +204,8 @@ static void dgram_tx(struct sf_socket *s, int fd, const struct sockaddr *dst, so
 		dst = (struct sockaddr *)&a.peer;
 		dlen = a.plen;
 	}
-	sf_capture_dgram((struct sockaddr *)&a.local, a.llen, dst, dlen, iov, iovcnt, len);
+	sf_capture_dgram(&s->cap, SF_FRAME_OUT, (struct sockaddr *)&a.local, a.llen, dst, dlen, iov, iovcnt,
+			 len);
 }
 
 static void dgram_rx(struct sf_socket *s, int fd, const struct sockaddr *src, socklen_t slen,
@@ -224,7 +225,8 @@ static void dgram_rx(struct sf_socket *s, int fd, const struct sockaddr *src, so
 			slen = a.llen;
 		}
 	}
-	sf_capture_dgram(src, slen, (struct sockaddr *)&a.local, a.llen, iov, iovcnt, len);
+	sf_capture_dgram(&s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen, iov, iovcnt,
+			 len);
 }
 
 static size_t iov_total(const struct iovec *iov, size_t n)
@@ -369,6 +371,6 @@ void sf_capsock_reset(struct sf_socket *s, int fd)
 
 void sf_capsock_release(struct sf_socket *s)
 {
-	if (is_tcp(s))
+	if (is_tcp(s) || is_udp(s))
 		sf_capture_close(&s->cap);
 }

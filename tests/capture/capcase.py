@@ -17,6 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # because offloading NICs leave them blank); we want them checked.
 CHECKS = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
           "-o", "udp.check_checksum:TRUE"]
+# Random payload on random ports would otherwise meet port-based and
+# heuristic dissectors (Thrift, say) that call it malformed: only the
+# protocols the shim writes are dissected.
+for proto in ("frame", "raw", "ip", "ipv6", "tcp", "udp", "dns"):
+    CHECKS += ["--enable-protocol", proto]
+CHECKS = ["--disable-protocol", "ALL"] + CHECKS
 
 
 def tmpdir():
