@@ -282,7 +282,30 @@ out:
 	errno = saved;
 }
 
-void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r)
+void sf_capsock_names(const struct sf_io *io, struct sf_capsock_names *nm)
+{
+	nm->n = 0;
+	if (!sf_capture_on)
+		return;
+	if (io->call == SF_CALL_recvfrom && io->from && io->fromlen) {
+		nm->cap[nm->n++] = *io->fromlen;
+	} else if (io->call == SF_CALL_recvmsg && io->msg && io->msg->msg_name) {
+		nm->cap[nm->n++] = io->msg->msg_namelen;
+	} else if (io->call == SF_CALL_recvmmsg && io->vec) {
+		for (unsigned i = 0; i < io->vlen && i < SF_CAPSOCK_NAMES; i++)
+			nm->cap[nm->n++] = io->vec[i].msg_hdr.msg_name ? io->vec[i].msg_hdr.msg_namelen : 0;
+	}
+}
+
+/* An address the kernel wrote into a buffer of cap bytes, reporting len:
+ * usable only if it fit. */
+static socklen_t fitted(socklen_t len, const struct sf_capsock_names *nm, unsigned i)
+{
+	return i < nm->n && len <= nm->cap[i] ? len : 0;
+}
+
+void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r,
+		       const struct sf_capsock_names *nm)
 {
 	if (!sf_capture_on)
 		return;
@@ -317,18 +340,18 @@ void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r)
 			for (long i = 0; i < r; i++) {
 				const struct msghdr *m = &io->vec[i].msg_hdr;
 				size_t l = io->vec[i].msg_len, have = iov_total(m->msg_iov, m->msg_iovlen);
-				dgram_rx(s, io->fd, m->msg_name, m->msg_name ? m->msg_namelen : 0, m->msg_iov,
-					 m->msg_iovlen, l < have ? l : have);
+				dgram_rx(s, io->fd, m->msg_name, m->msg_name ? fitted(m->msg_namelen, nm, (unsigned)i) : 0,
+					 m->msg_iov, m->msg_iovlen, l < have ? l : have);
 			}
 		} else {
 			const struct sockaddr *from = NULL;
 			socklen_t fl = 0;
 			if (io->call == SF_CALL_recvfrom && io->from && io->fromlen) {
 				from = io->from;
-				fl = *io->fromlen;
+				fl = fitted(*io->fromlen, nm, 0);
 			} else if (io->call == SF_CALL_recvmsg && io->msg->msg_name) {
 				from = io->msg->msg_name;
-				fl = io->msg->msg_namelen;
+				fl = fitted(io->msg->msg_namelen, nm, 0);
 			}
 			size_t n = io_iov(io, &one, &iov), have = iov_total(iov, n);
 			/* A datagram longer than the buffer (MSG_TRUNC): what arrived in it. */

@@ -21,9 +21,21 @@ void sf_capsock_accepted(struct sf_socket *s, int fd);
 void sf_capsock_so_error(struct sf_socket *s, int fd, int err);
 /* A send-family call moved r bytes (r > 0) of io. */
 void sf_capsock_tx(struct sf_socket *s, const struct sf_io *io, long r);
+/* The sizes of the address buffers a recv-family call passed, taken before
+ * the call: afterwards the kernel has replaced them with the addresses'
+ * full lengths, which may exceed the buffers (the address was truncated). */
+#define SF_CAPSOCK_NAMES 64
+struct sf_capsock_names {
+	unsigned n;
+	socklen_t cap[SF_CAPSOCK_NAMES];
+};
+void sf_capsock_names(const struct sf_io *io, struct sf_capsock_names *nm);
+
 /* A recv-family call returned r: data, EOF (FIN) or ECONNRESET (RST).  For
- * send-family calls only r == -ECONNRESET matters. */
-void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r);
+ * send-family calls only r == -ECONNRESET matters.  nm: from
+ * sf_capsock_names before the call. */
+void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r,
+		       const struct sf_capsock_names *nm);
 /* A datagram the shim itself sent (duplicate, corrupt, reorder). */
 void sf_capsock_dgram_out(struct sf_socket *s, int fd, const struct sockaddr *to, socklen_t tolen,
 			  const void *data, size_t len);

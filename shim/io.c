@@ -552,6 +552,8 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 	long r;
 	uint64_t limit = 0;
 	struct sf_dgram *flush = NULL;
+	struct sf_capsock_names names;
+	sf_capsock_names(io, &names);
 	if (s->type == SOCK_DGRAM && is_tx(io) && s->held_tx) {
 		pthread_mutex_lock(&s->lock);
 		flush = s->held_tx;
@@ -575,7 +577,7 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 		}
 	}
 out:
-	sf_capsock_result(s, io, r);
+	sf_capsock_result(s, io, r, &names);
 	/* A datagram held back by reorder goes out after the next one. */
 	if (flush) {
 		send_dgram(s, io->fd, flush);
