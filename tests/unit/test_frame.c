@@ -196,6 +196,31 @@ static void data_is_split_at_the_mss_with_contiguous_sequence_numbers(void **sta
 	assert_int_equal(f.bytes[SF_FRAME_OUT], 4000);
 }
 
+static void odd_iovec_boundaries_keep_checksums_right(void **state)
+{
+	(void)state;
+	struct sf_frame_flow f;
+	struct sf_frame_endpoint a = ep4("10.0.0.1", 1), b = ep4("10.0.0.2", 2);
+	sf_frame_flow_init(&f, &a, &b, 1500);
+	sf_frame_handshake(&f, SF_FRAME_OUT, NULL);
+	uint8_t data[3001];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 5);
+	/* odd pieces, and a skip into the middle of one */
+	struct iovec iov[5] = {{data, 1}, {data + 1, 17}, {data + 18, 3}, {data + 21, 1477}, {data + 1498, 1503}};
+	assert_int_equal(sf_frame_data_at(&f, SF_FRAME_OUT, iov, 5, 7, 2994, &out), 0);
+	assert_int_equal(cap.n, 4); /* 1460 + 1460 + 74, the ACK */
+	size_t at = 7;
+	for (int i = 0; i < 3; i++) {
+		reference_verifies(cap.frame[i], cap.len[i]);
+		assert_memory_equal(cap.frame[i] + cap.info[i].payload_off, data + at, cap.info[i].payload_len);
+		at += cap.info[i].payload_len;
+	}
+	assert_int_equal(at, sizeof(data));
+	struct sf_frame_endpoint u = ep4("10.0.0.1", 9), v = ep4("10.0.0.2", 9);
+	assert_int_equal(sf_frame_udp(&u, &v, iov, 5, 999, &out), 0); /* UDP verified by parse */
+}
+
 static void fin_takes_one_sequence_number_and_ends_that_direction(void **state)
 {
 	(void)state;
@@ -370,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup(handshake_numbers_follow_rfc9293, setup),
 		cmocka_unit_test_setup(accepted_flow_is_opened_by_the_peer, setup),
 		cmocka_unit_test_setup(data_is_split_at_the_mss_with_contiguous_sequence_numbers, setup),
+		cmocka_unit_test_setup(odd_iovec_boundaries_keep_checksums_right, setup),
 		cmocka_unit_test_setup(fin_takes_one_sequence_number_and_ends_that_direction, setup),
 		cmocka_unit_test_setup(rst_ends_the_flow_without_a_sequence_number, setup),
 		cmocka_unit_test_setup(refused_connect_is_syn_then_rst_ack, setup),
