@@ -22,7 +22,9 @@ static const char usage[] =
 	"      --seed N          seed for random choices (SOCKFAULT_SEED)\n"
 	"      --log FILE        one JSON line per injected fault (SOCKFAULT_LOG)\n"
 	"      --summary FILE    write the exit summary there, not stderr (SOCKFAULT_SUMMARY)\n"
-	"      --pcap FILE       capture the traffic (SOCKFAULT_PCAP)\n"
+	"      --pcap FILE       capture the traffic to a pcap file (SOCKFAULT_PCAP)\n"
+	"      --pcap-mtu N      MTU the captured TCP segments are split at, default 1500\n"
+	"                        (SOCKFAULT_PCAP_MTU)\n"
 	"      --net kernel|virtual  which network sockets use (SOCKFAULT_NET)\n"
 	"  -h, --help            this text\n";
 
@@ -40,13 +42,15 @@ int sf_cmd_run(int argc, char **argv)
 		{"scenario", required_argument, NULL, 's'}, {"seed", required_argument, NULL, 'S'},
 		{"log", required_argument, NULL, 'l'},      {"summary", required_argument, NULL, 'm'},
 		{"pcap", required_argument, NULL, 'p'},     {"net", required_argument, NULL, 'n'},
+		{"pcap-mtu", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	static const struct {
 		int opt;
 		const char *var;
 	} vars[] = {{'s', "SOCKFAULT_SCENARIO"}, {'S', "SOCKFAULT_SEED"}, {'l', "SOCKFAULT_LOG"},
-		    {'m', "SOCKFAULT_SUMMARY"},  {'p', "SOCKFAULT_PCAP"}, {'n', "SOCKFAULT_NET"}};
+		    {'m', "SOCKFAULT_SUMMARY"},  {'p', "SOCKFAULT_PCAP"}, {'n', "SOCKFAULT_NET"},
+		    {'M', "SOCKFAULT_PCAP_MTU"}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
@@ -65,7 +69,7 @@ int sf_cmd_run(int argc, char **argv)
 		 * files are handed over by absolute path. */
 		char abs[PATH_MAX];
 		const char *val = optarg;
-		if ((c == 's' || c == 'l' || c == 'm') && optarg[0] && optarg[0] != '/') {
+		if ((c == 's' || c == 'l' || c == 'm' || c == 'p') && optarg[0] && optarg[0] != '/') {
 			char cwd[PATH_MAX];
 			if (!getcwd(cwd, sizeof(cwd)) ||
 			    snprintf(abs, sizeof(abs), "%s/%s", cwd, optarg) >= (int)sizeof(abs)) {

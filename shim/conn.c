@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 
+#include "capture_kernel.h"
 #include "fault.h"
 #include "io.h"
 #include "report.h"
@@ -156,6 +157,7 @@ int sf_accept(struct sf_socket *ls, enum sf_call call, int fd, struct sockaddr *
 	struct sf_socket *s = sf_socket_get(nfd);
 	if (s) {
 		note_connection(s, nfd, SF_DIR_IN);
+		sf_capsock_accepted(s, nfd);
 		sf_socket_put(s);
 	}
 	return (int)(fired ? done(&c, &v, nfd) : nfd);
@@ -226,11 +228,14 @@ int sf_connect(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen
 	if (decide(SF_CALL_connect, s, fd, addr, &c, &v)) {
 		if (v.rule->action != SF_ACT_EINTR && common_action(&v, &r))
 			return (int)done(&c, &v, r);
-		return (int)done(&c, &v, connect_action(s, fd, addr, len, &v));
+		r = connect_action(s, fd, addr, len, &v);
+		sf_capsock_connected(s, fd, addr, len, r);
+		return (int)done(&c, &v, r);
 	}
 	r = sf_neg(sf_libc()->connect(fd, addr, len));
 	if (r == 0 || r == -EINPROGRESS)
 		note_connection(s, fd, SF_DIR_OUT);
+	sf_capsock_connected(s, fd, addr, len, r);
 	return (int)r;
 }
 
@@ -238,6 +243,11 @@ int sf_getpeername(struct sf_socket *s, int fd, struct sockaddr *addr, socklen_t
 {
 	(void)s;
 	return (int)sf_neg(sf_libc()->getpeername(fd, addr, len));
+}
+
+static int getsockopt_plain(struct sf_socket *s, int fd, int level, int name, void *val, socklen_t *len)
+{
+	LIFECYCLE(SF_CALL_getsockopt, s, fd, sf_libc()->getsockopt(fd, level, name, val, len));
 }
 
 int sf_getsockopt(struct sf_socket *s, int fd, int level, int name, void *val, socklen_t *len)
@@ -254,8 +264,14 @@ int sf_getsockopt(struct sf_socket *s, int fd, int level, int name, void *val, s
 			*len = sizeof(int);
 			return 0;
 		}
+		/* A connect in progress ends here for the capture: connected or
+		 * refused. */
+		int r = getsockopt_plain(s, fd, level, name, val, len);
+		if (r == 0)
+			sf_capsock_so_error(s, fd, *(int *)val);
+		return r;
 	}
-	LIFECYCLE(SF_CALL_getsockopt, s, fd, sf_libc()->getsockopt(fd, level, name, val, len));
+	return getsockopt_plain(s, fd, level, name, val, len);
 }
 
 int sf_setsockopt(struct sf_socket *s, int fd, int level, int name, const void *val, socklen_t len)
@@ -263,9 +279,17 @@ int sf_setsockopt(struct sf_socket *s, int fd, int level, int name, const void *
 	LIFECYCLE(SF_CALL_setsockopt, s, fd, sf_libc()->setsockopt(fd, level, name, val, len));
 }
 
-int sf_shutdown(struct sf_socket *s, int fd, int how)
+static int shutdown_plain(struct sf_socket *s, int fd, int how)
 {
 	LIFECYCLE(SF_CALL_shutdown, s, fd, sf_libc()->shutdown(fd, how));
+}
+
+int sf_shutdown(struct sf_socket *s, int fd, int how)
+{
+	int r = shutdown_plain(s, fd, how);
+	if (r == 0)
+		sf_capsock_shutdown(s, fd, how);
+	return r;
 }
 
 int sf_ioctl(struct sf_socket *s, int fd, unsigned long req, void *arg)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "frame.h"
 #include "shim.h"
 
 struct sf_config sf_config;
@@ -69,7 +70,7 @@ int sf_env_load(void)
 {
 	struct sf_config *c = &sf_config;
 	c->start_ns = sf_now_ns();
-	const char *seed = NULL, *net = NULL, *scenario = NULL;
+	const char *seed = NULL, *net = NULL, *scenario = NULL, *mtu = NULL;
 	for (char **e = environ; e && *e; e++) {
 		if (strncmp(*e, "SOCKFAULT_", 10) != 0)
 			continue;
@@ -96,10 +97,12 @@ int sf_env_load(void)
 			c->run_pid = (long)pid;
 		} else if (IS("SOCKFAULT_PCAP"))
 			c->pcap_path = v;
+		else if (IS("SOCKFAULT_PCAP_MTU"))
+			mtu = v;
 		else {
 			sf_env_message("sockfault: %.*s: unknown variable (known: SOCKFAULT_SCENARIO, "
 				       "SOCKFAULT_SEED, SOCKFAULT_NET, SOCKFAULT_LOG, SOCKFAULT_SUMMARY, "
-				       "SOCKFAULT_PCAP, SOCKFAULT_RUN_PID)",
+				       "SOCKFAULT_PCAP, SOCKFAULT_PCAP_MTU, SOCKFAULT_RUN_PID)",
 				       (int)nlen, *e);
 			return -1;
 		}
@@ -135,9 +138,15 @@ int sf_env_load(void)
 			return -1;
 		}
 	}
-	if (c->pcap_path) {
-		sf_env_message("sockfault: SOCKFAULT_PCAP: capture is not part of this build yet");
-		return -1;
+	c->pcap_mtu = SF_FRAME_MTU_DEFAULT;
+	if (mtu) {
+		uint64_t m;
+		if (parse_u64(mtu, &m) != 0 || m < SF_FRAME_MTU_MIN || m > SF_FRAME_MTU_MAX) {
+			sf_env_message("sockfault: SOCKFAULT_PCAP_MTU='%s': expected an MTU from %u to %u",
+				       mtu, SF_FRAME_MTU_MIN, SF_FRAME_MTU_MAX);
+			return -1;
+		}
+		c->pcap_mtu = (unsigned)m;
 	}
 	if (c->net == SF_NET_VIRTUAL) {
 		sf_env_message("sockfault: %s: the virtual network is not part of this build yet",
@@ -149,7 +158,8 @@ int sf_env_load(void)
 
 bool sf_env_engaged(void)
 {
-	return sf_config.has_scenario && sf_config.scenario.nrules > 0;
+	/* Capture needs every data call: it records what they moved. */
+	return (sf_config.has_scenario && sf_config.scenario.nrules > 0) || sf_config.pcap_path;
 }
 
 void sf_env_after_fork(void)

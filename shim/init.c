@@ -2,10 +2,13 @@
  * inherited sockets), fork handling and the sf_ debugging surface.
  *
  * Lock order (outermost first): socket->lock -> pool_lock (socket.c);
- * log_lock (report.c) is a leaf taken with nothing else held.  The fault
- * engine takes no lock on its hot path (atomic counters).  pthread_atfork
- * handlers take log_lock then pool_lock and release them in parent and
- * child; socket locks are re-initialised in the child. */
+ * log_lock (report.c) and capture_lock (capture.c) are leaves taken with
+ * nothing else held (capture code copies a socket's addresses under its lock
+ * and lets go before taking capture_lock; socket.c calls the capture's
+ * release hook before taking pool_lock).  The fault engine takes no lock on
+ * its hot path (atomic counters).  pthread_atfork handlers take log_lock,
+ * pool_lock, then capture_lock and release them in parent and child; socket
+ * locks are re-initialised in the child. */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture.h"
+#include "capture_kernel.h"
 #include "conn.h"
 #include "env.h"
 #include "fault.h"
@@ -47,10 +52,12 @@ static void atfork_prepare(void)
 {
 	sf_report_atfork_prepare();
 	sf_socket_atfork_prepare();
+	sf_capture_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
+	sf_capture_atfork_parent();
 	sf_socket_atfork_parent();
 	sf_report_atfork_parent();
 }
@@ -81,6 +88,7 @@ static void reconcile_table(void)
 static void atfork_child(void)
 {
 	int saved = errno;
+	sf_capture_atfork_child();
 	sf_socket_atfork_child();
 	sf_report_atfork_child();
 	sf_depth++;
@@ -106,6 +114,11 @@ __attribute__((constructor)) static void sf_init(void)
 		sf_env_message("sockfault: out of memory indexing %s", sf_config.scenario.path);
 		_exit(2);
 	}
+	if (sf_config.pcap_path) {
+		if (sf_capture_init(sf_config.pcap_path, sf_config.pcap_mtu, sf_config.run_pid) != 0)
+			_exit(2);
+		sf_socket_release_hook = sf_capsock_release;
+	}
 	sf_engaged = sf_env_engaged();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	adopt_inherited();
@@ -116,6 +129,7 @@ __attribute__((constructor)) static void sf_init(void)
 __attribute__((destructor)) static void sf_fini(void)
 {
 	sf_depth++;
+	sf_capture_stop();
 	sf_report_summary();
 	sf_depth--;
 }

@@ -43,6 +43,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
+#include "dns_frame.h"
 #include "env.h"
 #include "fault.h"
 #include "report.h"
@@ -255,14 +257,67 @@ static int gai_resolve(const char *node, const char *service, const struct addri
 	return r;
 }
 
+/* Whether the shim, not the real resolver, answers node (gai_resolve's
+ * test). */
+static bool gai_ours(const char *node, const struct addrinfo *hints)
+{
+	const struct sf_scenario *sc = &sf_config.scenario;
+	if (!node || (node[0] == '*' && !node[1]) || (hints && (hints->ai_flags & AI_NUMERICHOST)) ||
+	    sf_resolve_is_numeric(node))
+		return false;
+	return sf_resolve_lookup(sc, node) || sc->unknown_hosts;
+}
+
+/* The capture's view of a lookup the shim answered: the DNS queries glibc
+ * would have sent (A and/or AAAA, as the family asks) and their answers.
+ * RFC 2308: a name that does not exist is NXDOMAIN; a name without that
+ * type is NOERROR with no answer (EAI_NODATA, or the other family's query);
+ * a failure to resolve (EAI_AGAIN, EAI_FAIL, EAI_SYSTEM...) is SERVFAIL. */
+static void gai_capture(const char *node, const struct addrinfo *hints, int r,
+			const struct addrinfo *res)
+{
+	int fam = hints ? hints->ai_family : AF_UNSPEC;
+	unsigned rcode = r == 0 || r == EAI_NODATA ? SF_DNS_NOERROR
+			 : r == EAI_NONAME	  ? SF_DNS_NXDOMAIN
+						  : SF_DNS_SERVFAIL;
+	static const struct {
+		int family;
+		uint16_t qtype;
+		size_t len;
+	} q[2] = {{AF_INET, SF_DNS_A, 4}, {AF_INET6, SF_DNS_AAAA, 16}};
+	for (int k = 0; k < 2; k++) {
+		if (fam != AF_UNSPEC && fam != q[k].family)
+			continue;
+		uint8_t addrs[16][16];
+		unsigned n = 0;
+		for (const struct addrinfo *ai = r == 0 ? res : NULL; ai && n < 16; ai = ai->ai_next) {
+			if (!ai->ai_addr || ai->ai_addr->sa_family != q[k].family)
+				continue;
+			const void *a = q[k].family == AF_INET
+						? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
+						: (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+			unsigned i = 0;
+			while (i < n && memcmp(addrs[i], a, q[k].len) != 0)
+				i++; /* one record per address, not per socket type */
+			if (i == n)
+				memcpy(addrs[n++], a, q[k].len);
+		}
+		sf_capture_dns(node, q[k].qtype, rcode, (const uint8_t(*)[16])addrs, n);
+	}
+}
+
 static int gai_engaged(const char *node, const char *service, const struct addrinfo *hints,
 		       struct addrinfo **res)
 {
 	struct fault f;
 	int sys = 0, r;
 	decide(&f, SF_CALL_getaddrinfo, node);
+	bool capture = sf_capture_on && node && !sf_resolve_is_numeric(node) &&
+		       (f.fired || gai_ours(node, hints));
 	if (f.fired && (r = fault_eai(&f, &sys)) != 0) {
 		sf_report_fault(&f.c, &f.v, r);
+		if (capture)
+			gai_capture(node, hints, r, NULL);
 		if (r == EAI_SYSTEM)
 			errno = sys;
 		return r;
@@ -270,6 +325,11 @@ static int gai_engaged(const char *node, const char *service, const struct addri
 	r = gai_resolve(node, service, hints, res);
 	if (f.fired)
 		sf_report_fault(&f.c, &f.v, r);
+	if (capture) {
+		int saved = errno;
+		gai_capture(node, hints, r, r == 0 ? *res : NULL);
+		errno = saved;
+	}
 	return r;
 }
 
@@ -522,6 +582,24 @@ static long report_value(struct hostent *result, int herr)
 	return result ? 0 : sf_resolve_herrno_to_eai(herr);
 }
 
+/* The capture's view of a gethostbyname answer the shim gave: as for
+ * getaddrinfo (gai_capture), HOST_NOT_FOUND is NXDOMAIN, NO_DATA an empty
+ * NOERROR, anything else SERVFAIL. */
+static void byname_capture(const char *name, int af, const struct hostent *he, int herr)
+{
+	if (!sf_capture_on || !name || sf_resolve_is_numeric(name))
+		return;
+	uint8_t addrs[16][16];
+	unsigned n = 0;
+	size_t len = af == AF_INET6 ? 16 : 4;
+	for (char **a = he && he->h_addrtype == af ? he->h_addr_list : NULL; a && *a && n < 16; a++)
+		memcpy(addrs[n++], *a, len);
+	unsigned rcode = he || herr == NO_DATA ? SF_DNS_NOERROR
+			 : herr == HOST_NOT_FOUND ? SF_DNS_NXDOMAIN
+						  : SF_DNS_SERVFAIL;
+	sf_capture_dns(name, af == AF_INET6 ? SF_DNS_AAAA : SF_DNS_A, rcode, (const uint8_t(*)[16])addrs, n);
+}
+
 static int byname_r_engaged(const char *name, int af, bool two, struct hostent *ret, char *buf,
 			    size_t buflen, struct hostent **result, int *h_errnop)
 {
@@ -531,8 +609,10 @@ static int byname_r_engaged(const char *name, int af, bool two, struct hostent *
 	decide(&f, SF_CALL_gethostbyname, name);
 	if (f.fired && (o.herr = fault_herrno(&f, &o.sys_errno)) != 0) {
 		rc = r_finish(&o, ret, result, h_errnop);
+		byname_capture(name, af, NULL, o.herr);
 	} else if (byname_table(name, af, ret, buf, buflen, &o)) {
 		rc = r_finish(&o, ret, result, h_errnop);
+		byname_capture(name, af, *result, o.herr);
 	} else {
 		sf_depth++;
 		rc = two ? sf_libc()->gethostbyname2_r(name, af, ret, buf, buflen, result, h_errnop)
@@ -553,8 +633,10 @@ static struct hostent *byname_engaged(const char *name, int af, bool two)
 	decide(&f, SF_CALL_gethostbyname, name);
 	if (f.fired && (o.herr = fault_herrno(&f, &o.sys_errno)) != 0) {
 		he = finish(&o, NULL);
+		byname_capture(name, af, NULL, o.herr);
 	} else if (byname_table(name, af, &t->he, t->buf, sizeof(t->buf), &o)) {
 		he = finish(&o, &t->he);
+		byname_capture(name, af, he, o.herr);
 	} else {
 		sf_depth++;
 		he = two ? sf_libc()->gethostbyname2(name, af) : sf_libc()->gethostbyname(name);

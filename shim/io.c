@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capture_kernel.h"
 #include "env.h"
 #include "fault.h"
 #include "report.h"
@@ -135,6 +136,10 @@ static long perform_limited(struct sf_socket *s, const struct sf_io *io, uint64_
 		io->msg->msg_controllen = m.msg_controllen;
 		io->msg->msg_flags = m.msg_flags;
 	}
+	/* Sent bytes are recorded as the kernel took them; received ones when
+	 * sf_io knows what the program gets (after drop/corrupt/duplicate). */
+	if (r > 0 && is_tx(io))
+		sf_capsock_tx(s, io, r);
 	if (r > 0 && io->call != SF_CALL_sendmmsg && io->call != SF_CALL_recvmmsg)
 		atomic_fetch_add_explicit(is_tx(io) ? &s->bytes_out : &s->bytes_in, (unsigned long long)r,
 					  memory_order_relaxed);
@@ -247,12 +252,15 @@ static struct sf_dgram *dgram_copy_tx(const struct sf_io *io)
 	return d;
 }
 
-static long send_dgram(int fd, const struct sf_dgram *d)
+static long send_dgram(struct sf_socket *s, int fd, const struct sf_dgram *d)
 {
 	struct iovec iov = {(void *)d->data, d->len};
 	struct msghdr m = {.msg_name = d->addrlen ? (void *)&d->addr : NULL, .msg_namelen = d->addrlen,
 			   .msg_iov = &iov, .msg_iovlen = 1};
-	return sf_neg(sf_libc()->sendmsg(fd, &m, MSG_NOSIGNAL));
+	long r = sf_neg(sf_libc()->sendmsg(fd, &m, MSG_NOSIGNAL));
+	if (r >= 0)
+		sf_capsock_dgram_out(s, fd, (struct sockaddr *)&d->addr, d->addrlen, d->data, d->len);
+	return r;
 }
 
 /* Delivers a held datagram to a recv-family io, as the kernel would have. */
@@ -366,7 +374,7 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
 		case SF_ACT_DUPLICATE:
 			r = perform_limited(s, io, 0);
 			if (r >= 0 && (d = dgram_copy_tx(io))) {
-				send_dgram(io->fd, d);
+				send_dgram(s, io->fd, d);
 				free(d);
 			}
 			return r;
@@ -375,7 +383,7 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
 				return -ENOBUFS;
 			if (d->len)
 				d->data[sf_fault_pick(v, (struct sf_range){0, d->len - 1})] ^= 0xff;
-			r = send_dgram(io->fd, d);
+			r = send_dgram(s, io->fd, d);
 			free(d);
 			return r < 0 ? r : (long)sf_io_length(io);
 		default: /* reorder: held until the next datagram has gone */
@@ -386,7 +394,7 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
 			s->held_tx = d;
 			pthread_mutex_unlock(&s->lock);
 			if (prev) {
-				send_dgram(io->fd, prev);
+				send_dgram(s, io->fd, prev);
 				free(prev);
 			}
 			return (long)d->len;
@@ -480,6 +488,7 @@ static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_v
 		if (s->type != SOCK_STREAM)
 			return -ECONNREFUSED; /* what ICMP port-unreachable gives UDP */
 		atomic_fetch_or(&s->state, SF_SOCK_RESET | SF_SOCK_RESET_SEEN);
+		sf_capsock_reset(s, io->fd); /* before the kernel forgets the addresses */
 		reset_kernel(s, io->fd);
 		return -ECONNRESET;
 	case SF_ACT_CLOSE:
@@ -521,6 +530,7 @@ static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_v
 			/* The stream ends here: a real FIN for the peer. */
 			atomic_fetch_or(&s->state, SF_SOCK_WR_SHUT);
 			sf_libc()->shutdown(io->fd, SHUT_WR);
+			sf_capsock_shutdown(s, io->fd, SHUT_WR);
 		}
 		return r;
 	}
@@ -542,6 +552,8 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 	long r;
 	uint64_t limit = 0;
 	struct sf_dgram *flush = NULL;
+	struct sf_capsock_names names;
+	sf_capsock_names(io, &names);
 	if (s->type == SOCK_DGRAM && is_tx(io) && s->held_tx) {
 		pthread_mutex_lock(&s->lock);
 		flush = s->held_tx;
@@ -565,9 +577,10 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 		}
 	}
 out:
+	sf_capsock_result(s, io, r, &names);
 	/* A datagram held back by reorder goes out after the next one. */
 	if (flush) {
-		send_dgram(io->fd, flush);
+		send_dgram(s, io->fd, flush);
 		free(flush);
 	}
 	return r;
@@ -581,7 +594,7 @@ void sf_io_flush_held(struct sf_socket *s, int fd)
 	pthread_mutex_unlock(&s->lock);
 	if (d) {
 		int saved = errno;
-		send_dgram(fd, d);
+		send_dgram(s, fd, d);
 		free(d);
 		errno = saved;
 	}

@@ -17,6 +17,8 @@
 #include "shim.h"
 #include "syscalls.h"
 
+void (*sf_socket_release_hook)(struct sf_socket *s); /* see socket.h */
+
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER; /* leaf lock */
 static struct sf_socket *pool;                                /* guarded by pool_lock */
 
@@ -49,6 +51,8 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 	s->bw_next_ns = 0;
 	s->held_tx = s->held_rx = NULL;
 	s->local_len = s->peer_len = 0;
+	/* Not in the capture's registry: the release hook took it out. */
+	memset(&s->cap, 0, sizeof(s->cap));
 	s->next_free = NULL;
 	/* Publish last: a reader that raced with the previous owner's release
 	 * sees the count go from 0 to 1 only once the fields are set. */
@@ -67,6 +71,8 @@ void sf_socket_put(struct sf_socket *s)
 		return;
 	/* Nobody holds a reference, so nobody reads the cache or the held
 	 * datagram any more (readers only look after sf_socket_get). */
+	if (sf_socket_release_hook)
+		sf_socket_release_hook(s);
 	sf_fault_socket_release(s);
 	free(s->held_tx);
 	free(s->held_rx);

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "capture.h"
+
 /* Fault state set by injected faults; read by later calls on the socket
  * (a reset connection stays reset, as after a real RST). */
 enum sf_socket_state {
@@ -50,8 +52,15 @@ struct sf_socket {
 	struct sockaddr_storage local, peer;
 	socklen_t local_len, peer_len; /* 0 = unknown / not connected */
 
+	struct sf_capture_flow cap; /* capture.c: TCP flow state, guarded by capture_lock */
+
 	struct sf_socket *next_free; /* pool link, see socket.c */
 };
+
+/* Called with the socket whose last reference just went, before it returns
+ * to the pool (the capture's FIN at close).  Set once by the constructor,
+ * before main, or never. */
+extern void (*sf_socket_release_hook)(struct sf_socket *s);
 
 /* A fresh socket with one reference; NULL if out of memory. */
 struct sf_socket *sf_socket_new(int domain, int type, int protocol);
