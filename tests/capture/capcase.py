@@ -2,14 +2,14 @@
 --pcap`, and what tshark makes of the capture.
 
 Environment (set by ctest): as sfcase.py (SF_CLI, SF_PEER, SF_PROGRAMS),
-plus PYTHONPATH reaching tests/faults for sfcase itself.
+plus PYTHONPATH reaching tests/faults and tests/programs (sfcase, sftest).
 """
 import os
 import subprocess
 import tempfile
 
 from sfcase import *  # noqa: F401,F403  (CLI, PY, fail, expect, Server, ...)
-import sfcase
+import sftest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -31,14 +31,8 @@ def tmpdir():
 
 def run(argv, pcap, scenario=None, env=None, timeout=300, extra=()):
     """argv under the shim with --pcap PCAP (and a scenario text)."""
-    pre = [CLI, "run", "--pcap", pcap] + list(extra)
-    if scenario is not None:
-        pre += ["-s", sfcase.write_scenario(scenario)]
-    e = sfcase.clean_env()
-    if env:
-        e.update(env)
-    return subprocess.run(pre + ["--"] + argv, env=e, capture_output=True, text=True,
-                          timeout=timeout)
+    return sftest.run(argv, scenario=scenario, env=env, timeout=timeout,
+                      extra=["--pcap", pcap, *extra])
 
 
 def tshark(pcap, *args):

@@ -71,10 +71,10 @@ def write_scenario(text):
     return path
 
 
-def run(argv, scenario=None, seed=None, log=None, timeout=300, env=None):
-    """argv under `sockfault run` (scenario text, or none); the
-    CompletedProcess with text stdout/stderr."""
-    pre = [CLI, "run"]
+def run(argv, scenario=None, seed=None, log=None, timeout=300, env=None, extra=()):
+    """argv under `sockfault run` (scenario text, or none; extra: more
+    options of `run`); the CompletedProcess with text stdout/stderr."""
+    pre = [CLI, "run"] + list(extra)
     if scenario is not None:
         pre += ["-s", write_scenario(scenario)]
     if seed is not None:
