@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <linux/sockios.h>
 #include <unistd.h>
 
@@ -208,7 +209,9 @@ static bool overlap(const struct sf_vsock *a, const struct sf_vsock *b)
 
 static bool conflicts(const struct sf_vsock *v, const struct sf_vsock *o)
 {
-	if (o == v || !o->bound || o->released || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
+	if (o->released && o->tw_until <= sf_now_ns())
+		return false; /* a closed socket holds its port only in TIME_WAIT */
+	if (o == v || !o->bound || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
 		return false;
 	if (!overlap(v, o))
 		return false;
@@ -229,8 +232,28 @@ static bool port_free(struct sf_vsock *v)
 	return true;
 }
 
+/* Frees the TIME_WAIT sockets whose time is up (TCP_TIMEWAIT_LEN, 60 s).
+ * Restarts the walk after each free: vsock_unref unlinks from the list. */
+static void reap_time_wait(void)
+{
+	uint64_t now = sf_now_ns();
+	for (bool again = true; again;) {
+		again = false;
+		for (struct sf_vsock *o = all; o; o = o->all_next) {
+			if (o->released && o->tw_until && o->tw_until <= now) {
+				o->tw_until = 0;
+				o->bound = false;
+				vsock_unref(o);
+				again = true;
+				break;
+			}
+		}
+	}
+}
+
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind)
 {
+	reap_time_wait();
 	if (!vaddr_is_any(a) && !vaddr_is_local(a))
 		return -EADDRNOTAVAIL;
 	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(a))
@@ -258,6 +281,11 @@ int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bi
 	v->bound = true;
 	v->bound_wild = explicit_bind && vaddr_is_any(a);
 	return 0;
+}
+
+struct sf_vsock *vnet_first(void)
+{
+	return all;
 }
 
 bool vnet_listen_conflict(const struct sf_vsock *v)
@@ -434,7 +462,13 @@ void sf_vsock_release(struct sf_vsock *v)
 		else
 			vudp_release(v);
 	}
-	v->bound = false;
+	/* Nothing waits on a released socket's fds any more. */
+	if (v->sig >= 0)
+		sf_libc()->close(v->sig);
+	v->sig = -1;
+	vbuf_free(&v->rx);
+	if (!v->tw_until)
+		v->bound = false;
 	vsock_unref(v);
 	vnet_unlock();
 }
@@ -718,6 +752,40 @@ static const struct vopt known_opts[] = {
 	{IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1}, {IPPROTO_IPV6, IPV6_DONTFRAG, 0},
 };
 
+/* Options Linux stores as a flag: any non-zero value reads back as 1. */
+static bool boolean_opt(int level, int name)
+{
+	static const struct { int level, name; } flags[] = {
+		{SOL_SOCKET, SO_DONTROUTE},
+		{SOL_SOCKET, SO_PASSCRED},
+		{SOL_SOCKET, SO_TIMESTAMP},
+		{SOL_SOCKET, SO_TIMESTAMPNS},
+		{SOL_SOCKET, SO_ZEROCOPY},
+		{IPPROTO_TCP, TCP_NODELAY},
+		{IPPROTO_TCP, TCP_CORK},
+		{IPPROTO_TCP, TCP_QUICKACK},
+		{IPPROTO_IP, IP_RECVTOS},
+		{IPPROTO_IP, IP_RECVTTL},
+		{IPPROTO_IP, IP_PKTINFO},
+		{IPPROTO_IP, IP_RECVERR},
+		{IPPROTO_IP, IP_MULTICAST_LOOP},
+		{IPPROTO_IP, IP_FREEBIND},
+		{IPPROTO_IP, IP_TRANSPARENT},
+		{IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT},
+		{IPPROTO_IP, IP_RECVORIGDSTADDR},
+		{IPPROTO_IPV6, IPV6_MULTICAST_LOOP},
+		{IPPROTO_IPV6, IPV6_RECVPKTINFO},
+		{IPPROTO_IPV6, IPV6_RECVTCLASS},
+		{IPPROTO_IPV6, IPV6_RECVHOPLIMIT},
+		{IPPROTO_IPV6, IPV6_RECVERR},
+		{IPPROTO_IPV6, IPV6_DONTFRAG},
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (flags[i].level == level && flags[i].name == name)
+			return true;
+	return false;
+}
+
 static const struct vopt *known(const struct sf_vsock *v, int level, int name)
 {
 	if ((level == IPPROTO_TCP && v->type != SOCK_STREAM) || (level == IPPROTO_IPV6 && v->domain != AF_INET6))
@@ -887,6 +955,8 @@ int sf_vsock_setsockopt(struct sf_vsock *v, int fd, int level, int name, const v
 		r = -ENOPROTOOPT;
 		goto out;
 	}
+	if (boolean_opt(level, name))
+		x = x != 0;
 	for (int i = 0; i < v->nopts; i++) {
 		if (v->opts[i].level == level && v->opts[i].name == name) {
 			v->opts[i].value = x;
@@ -1026,6 +1096,11 @@ static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
 {
 	unsigned char buf[65536];
 	size_t total = 0, want = io->len;
+	struct stat st;
+	if (fstat(io->in_fd, &st) != 0)
+		return -EBADF;
+	if (S_ISSOCK(st.st_mode))
+		return -EINVAL; /* sendfile(2): in_fd "cannot be a socket" */
 	off_t off = io->offset ? *io->offset : 0;
 	while (total < want) {
 		size_t chunk = want - total < sizeof(buf) ? want - total : sizeof(buf);
@@ -1136,6 +1211,8 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 		one = (struct iovec){io->buf, io->len};
 		if (io->len && !io->buf)
 			return -EFAULT;
+		if (io->call == SF_CALL_read && v->type == SOCK_STREAM && !io->len)
+			return 0; /* sock_read_iter: an empty read never reaches TCP */
 		return vrecv(v, io->fd, &one, 1, io->call == SF_CALL_read ? 0 : io->flags,
 			     io->call == SF_CALL_recvfrom ? io->from : NULL,
 			     io->call == SF_CALL_recvfrom ? io->fromlen : NULL, NULL);
@@ -1144,6 +1221,8 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 			return -EINVAL;
 		if (!io->iov && io->iovcnt)
 			return -EFAULT;
+		if (v->type == SOCK_STREAM && !sf_io_length(io))
+			return 0; /* sock_read_iter: an empty read never reaches TCP */
 		return vrecv(v, io->fd, io->iov, io->iovcnt, 0, NULL, NULL, NULL);
 	case SF_CALL_recvmsg: {
 		struct msghdr *m = io->msg;

@@ -42,6 +42,8 @@ enum vstate {
 	VS_LISTEN,
 	VS_CONNECTED,  /* stream: has (or had) a peer; dgram: connected */
 	VS_CLOSED,     /* stream: refused or reset; can connect again after refusal */
+	VS_SYN,        /* stream: non-blocking connect waiting for room in a full
+			* accept queue (SYN_SENT: the SYN was dropped) */
 };
 
 struct sf_vsock {
@@ -80,6 +82,11 @@ struct sf_vsock {
 	bool peer_fin;            /* the peer's FIN arrived (after the data in rx) */
 	bool peer_gone;           /* the peer closed: our next send makes it RST us */
 	bool reset;               /* a RST arrived, or was sent */
+	bool fin_first;           /* we sent our FIN before the peer's arrived */
+	uint64_t tw_until;        /* released in TIME_WAIT: holds its port until then */
+	struct vaddr syn_dst;     /* VS_SYN: where the connect goes */
+	int et_regs;              /* epoll registrations with EPOLLET */
+	int tok_extra;            /* tokens beyond the first (edges for EPOLLET) */
 
 	/* Listener. */
 	int backlog;
@@ -113,6 +120,8 @@ bool vaddr_is_local(const struct vaddr *a);
 
 /* Ports: binds v to a (port 0: ephemeral).  -EADDRINUSE / -EADDRNOTAVAIL. */
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind);
+/* The first socket of the network's list (iteration: all_next). */
+struct sf_vsock *vnet_first(void);
 /* Whether listening on v's port would clash with another listener. */
 bool vnet_listen_conflict(const struct sf_vsock *v);
 /* The socket of this type bound where a datagram/connection for dst goes. */
@@ -147,6 +156,9 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags);
 short vtcp_poll_mask(struct sf_vsock *v);
 void vtcp_release(struct sf_vsock *v);
+/* Completes non-blocking connects waiting for room in l's queue (or
+ * refuses them when nobody listens there any more). */
+void vtcp_retry_syn(struct sf_vsock *l);
 size_t vtcp_capacity(const struct sf_vsock *to);
 int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst, bool nb);
 

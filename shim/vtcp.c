@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "shim.h"
 #include "wait.h"
 
@@ -39,6 +40,8 @@ short vtcp_poll_mask(struct sf_vsock *v)
 	switch (v->state) {
 	case VS_LISTEN:
 		return v->qlen ? POLLIN | POLLRDNORM : 0;
+	case VS_SYN:
+		return 0; /* tcp_poll in SYN_SENT */
 	case VS_FRESH:
 		/* tcp_poll on a socket in TCP_CLOSE that never connected. */
 		return all_out | POLLHUP;
@@ -112,19 +115,29 @@ void vtcp_release(struct sf_vsock *v)
 		}
 		v->q_tail = NULL;
 		v->state = VS_FRESH;
+		vtcp_retry_syn(v);
 		return;
 	}
 	struct sf_vsock *p = v->peer;
 	if (!p)
-		return;
+		return; /* reset, or the peer closed first (we had its FIN): no TIME_WAIT */
 	/* tcp_close(): unread data, or SO_LINGER with a zero timeout, sends a
 	 * RST instead of a FIN (RFC 2525 2.17). */
 	if (v->rx.len || (v->linger_on && v->linger_secs == 0)) {
 		reset_peer(p);
 	} else {
-		if (!v->wr_shut)
+		if (!v->wr_shut) {
 			p->peer_fin = true;
+			if (!v->peer_fin)
+				v->fin_first = true;
+		}
 		p->peer_gone = true;
+		/* The side that sent the first FIN ends in TIME_WAIT (or
+		 * FIN_WAIT2 until the peer closes): its port stays taken. */
+		if (v->fin_first) {
+			v->tw_until = sf_now_ns() + 60 * 1000000000ull;
+			v->refs++; /* TIME_WAIT's own reference, dropped by the reaper */
+		}
 	}
 	unlink_peer(v);
 }
@@ -149,6 +162,35 @@ static void reset_fields(struct sf_vsock *v)
 	v->has_remote = false;
 }
 
+static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr *dst_p, bool nb);
+
+void vtcp_retry_syn(struct sf_vsock *l)
+{
+	for (struct sf_vsock *o = vnet_first(); o; o = o->all_next) {
+		if (o->state != VS_SYN || o->released)
+			continue;
+		struct sf_vsock *t = vnet_find(SOCK_STREAM, &o->syn_dst, true);
+		if (t && t != l)
+			continue;
+		if (!t || t->rd_shut) {
+			/* The retransmitted SYN meets a closed port. */
+			o->state = VS_CLOSED;
+			o->reset = true;
+			o->so_error = ECONNREFUSED;
+			vnet_wake(o);
+		} else if (t->qlen <= t->backlog) {
+			struct vaddr d = o->syn_dst;
+			o->state = VS_FRESH;
+			if (establish(o, t, &d, true) != -EINPROGRESS) {
+				o->state = VS_CLOSED;
+				o->reset = true;
+				o->so_error = ENOBUFS;
+			}
+			vnet_wake(o);
+		}
+	}
+}
+
 int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb)
 {
 	(void)fd;
@@ -169,6 +211,8 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		return 0;
 	}
 	switch (v->state) {
+	case VS_SYN:
+		return -EALREADY;
 	case VS_LISTEN:
 		return -EISCONN;
 	case VS_CONNECTED:
@@ -230,8 +274,12 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		/* A full accept queue drops the SYN (tcp_conn_request); the
 		 * client retries.  Here: a blocking connect waits for room, a
 		 * non-blocking one is told to come back (documented). */
-		if (nb)
-			return -EAGAIN;
+		if (nb) {
+			v->state = VS_SYN;
+			v->syn_dst = dst;
+			v->connecting = true;
+			return -EINPROGRESS;
+		}
 		l->refs++;
 		int w = vnet_wait(l, deadline);
 		bool gone = l->released || l->state != VS_LISTEN;
@@ -257,6 +305,13 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		v->reset = true;
 		return -ECONNREFUSED;
 	}
+	return establish(v, l, &dst, nb);
+}
+
+/* The handshake: a new socket for the listener's queue, connected to v. */
+static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr *dst_p, bool nb)
+{
+	struct vaddr dst = *dst_p;
 	struct sf_vsock *s = vsock_new(l->domain, SOCK_STREAM, l->protocol);
 	if (!s)
 		return -ENOBUFS;
@@ -384,6 +439,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 	v->qlen--;
 	s->q_next = NULL;
 	vnet_wake(v); /* connects waiting for room in the queue */
+	vtcp_retry_syn(v);
 	int nfd = vsock_make_fds(s, flags);
 	if (nfd < 0) {
 		/* EMFILE: the connection stays queued, as in the kernel (the fd
@@ -433,6 +489,10 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	vnet_lock();
 	uint64_t deadline = vnet_deadline(&v->sndtimeo);
 	for (;;) {
+		if (v->state == VS_SYN) {
+			r = -EAGAIN; /* sk_stream_wait_connect, non-blocking */
+			goto out;
+		}
 		if (v->so_error || v->wr_shut || v->reset || v->state != VS_CONNECTED) {
 			if (done)
 				break;
@@ -448,6 +508,16 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			 * comes back (tcp_reset in CLOSE_WAIT: EPIPE next). */
 			done = want;
 			reset_peer(v);
+			break;
+		}
+		if (p->rd_shut && p->wr_shut) {
+			/* Data for a socket that shut both ways (FIN_WAIT with
+			 * RCV_SHUTDOWN): tcp_rcv_state_process answers with a RST,
+			 * after our send has returned. */
+			done = want;
+			reset_peer(p);
+			reset_peer(v);
+			unlink_peer(v);
 			break;
 		}
 		if (done == want)
@@ -494,8 +564,8 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -ENOTCONN;
 			goto out;
 		}
-		if (!want) {
-			r = 0;
+		if (v->state == VS_SYN) {
+			r = -EAGAIN;
 			goto out;
 		}
 		if (v->rx.len) {
