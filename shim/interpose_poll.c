@@ -89,18 +89,16 @@ SF_EXPORT int epoll_create1(int flags)
 
 SF_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
-	int r = sf_libc()->epoll_ctl(epfd, op, fd, ev);
-	if (sf_unlikely(sf_vnet_on) && r == 0 && ev && (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD)) {
-		/* Which events the program asked for (EPOLLRDHUP is reported
-		 * only then); the kernel keeps the rest of the registration. */
+	if (sf_unlikely(sf_vnet_on)) {
 		struct sf_socket *s = sf_engaged_socket(fd);
 		if (s) {
-			if (s->v)
-				sf_vsock_note_epoll(s->v, ev->events);
+			int r = s->v ? sf_vnet_epoll_ctl(s->v, epfd, op, fd, ev) : sf_libc()->epoll_ctl(epfd, op, fd, ev);
+			bool virt = s->v != NULL;
 			sf_socket_put(s);
+			return virt ? (int)sf_ret(r) : r;
 		}
 	}
-	return r;
+	return sf_libc()->epoll_ctl(epfd, op, fd, ev);
 }
 
 SF_EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)

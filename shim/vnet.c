@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -53,6 +54,7 @@ static int read_sysctl(const char *path, int dflt)
 }
 
 static void release_hook(struct sf_vsock *v);
+static void vep_release(struct sf_vsock *v);
 static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
 void sf_vnet_init(void)
@@ -462,6 +464,7 @@ void sf_vsock_release(struct sf_vsock *v)
 		else
 			vudp_release(v);
 	}
+	vep_release(v);
 	/* Nothing waits on a released socket's fds any more. */
 	if (v->sig >= 0)
 		sf_libc()->close(v->sig);
@@ -500,9 +503,18 @@ void vnet_sync(struct sf_vsock *v, int fd)
 		if (libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
 			v->tok = true;
 	} else if (!rd && v->tok && fd >= 0) {
-		char c;
-		if (libc->recv(fd, &c, 1, MSG_DONTWAIT) == 1)
+		char c[1025];
+		ssize_t want = 1 + v->tok_extra, got = libc->recv(fd, c, (size_t)want, MSG_DONTWAIT);
+		if (got == want) {
 			v->tok = false;
+			v->tok_extra = 0;
+		} else if (got > 0) {
+			v->tok_extra -= (int)got; /* the rest comes next time */
+			if (v->tok_extra < 0) {
+				v->tok = false;
+				v->tok_extra = 0;
+			}
+		}
 	}
 	if (!wr && !v->full && fd >= 0) {
 		static const char filler[4096];
@@ -523,6 +535,22 @@ void vnet_wake(struct sf_vsock *v)
 	if (v->waiters)
 		pthread_cond_broadcast(&v->cond);
 	vnet_sync(v, -1);
+}
+
+/* Something arrived (data, a FIN, a RST, a connection).  Besides the wakeup,
+ * a socket registered with EPOLLET gets one more token if it was readable
+ * already: Linux signals every arrival (sk_data_ready), and an edge-triggered
+ * reader relies on it. */
+void vnet_arrive(struct sf_vsock *v)
+{
+	bool had = v->tok;
+	vnet_wake(v);
+	if (had && v->tok && v->et_regs > 0 && v->sig >= 0 && v->tok_extra < 1024) {
+		int saved = errno;
+		if (sf_libc()->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+			v->tok_extra++;
+		errno = saved;
+	}
 }
 
 uint64_t vnet_deadline(const struct timeval *tv)
@@ -996,7 +1024,7 @@ int sf_vsock_shutdown(struct sf_vsock *v, int fd, int how)
 			v->wr_shut = true;
 			if (v->type == SOCK_STREAM && v->peer) {
 				v->peer->peer_fin = true;
-				vnet_wake(v->peer);
+				vnet_arrive(v->peer);
 			}
 		}
 		if (v->waiters)
@@ -1016,7 +1044,7 @@ void sf_vsock_reset(struct sf_vsock *v, int fd)
 			p->reset = true;
 			p->so_error = p->peer_fin ? EPIPE : ECONNRESET;
 			p->peer = NULL;
-			vnet_wake(p);
+			vnet_arrive(p);
 			vsock_unref(p);
 			v->peer = NULL;
 			vsock_unref(v);
@@ -1066,19 +1094,125 @@ void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv)
 	vnet_unlock();
 }
 
-void sf_vsock_note_epoll(struct sf_vsock *v, uint32_t events)
+/* --- epoll registrations of virtual fds ---
+ *
+ * The kernel's epoll set holds the program end of the fd pair; what it
+ * reports is the mirror (token, filler), not the socket's exact state.  So
+ * epoll_ctl on a virtual fd registers, in the kernel, our own data -- a tag
+ * and the index of a registration record -- and epoll_wait turns a report
+ * back into the program's data and the socket's real events (EPOLLHUP,
+ * EPOLLERR, EPOLLRDHUP only if asked for).  The kernel drops a registration
+ * when the file closes; our record goes when the socket is released. */
+struct vep {
+	bool used;
+	int epfd, fd;
+	uint32_t events;
+	uint64_t data;
+	struct sf_vsock *v;
+};
+#define VEP_TAG 0x5346564eull /* "SFVN" in the high half of epoll_data */
+static struct vep *veps;  /* guarded by sf_vnet_lock */
+static unsigned nveps;    /* guarded by sf_vnet_lock */
+
+static int vep_alloc(void)
 {
-	vnet_lock();
-	v->ep_events = events;
-	vnet_unlock();
+	for (unsigned i = 0; i < nveps; i++)
+		if (!veps[i].used)
+			return (int)i;
+	unsigned n = nveps ? nveps * 2 : 64;
+	struct vep *g = realloc(veps, n * sizeof(*g));
+	if (!g)
+		return -1;
+	memset(g + nveps, 0, (n - nveps) * sizeof(*g));
+	veps = g;
+	int i = (int)nveps;
+	nveps = n;
+	return i;
 }
 
-uint32_t sf_vsock_epoll_events(struct sf_vsock *v)
+static void vep_set_events(struct vep *e, uint32_t events)
 {
+	if (e->used && (e->events & EPOLLET))
+		e->v->et_regs--;
+	e->events = events;
+	if (events & EPOLLET)
+		e->v->et_regs++;
+}
+
+int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev)
+{
+	int r;
 	vnet_lock();
-	uint32_t e = v->ep_events;
+	int found = -1;
+	for (unsigned i = 0; i < nveps; i++)
+		if (veps[i].used && veps[i].epfd == epfd && veps[i].fd == fd && veps[i].v == v)
+			found = (int)i;
+	if (op == EPOLL_CTL_DEL || !ev) {
+		r = (int)sf_neg(sf_libc()->epoll_ctl(epfd, op, fd, ev));
+		if (r == 0 && found >= 0 && op == EPOLL_CTL_DEL) {
+			vep_set_events(&veps[found], 0);
+			veps[found].used = false;
+		}
+		goto out;
+	}
+	int i = found >= 0 ? found : vep_alloc();
+	if (i < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	struct epoll_event kev = {.events = ev->events, .data.u64 = (VEP_TAG << 32) | (unsigned)i};
+	r = (int)sf_neg(sf_libc()->epoll_ctl(epfd, op, fd, &kev));
+	if (r == 0) {
+		if (found < 0) {
+			veps[i] = (struct vep){.epfd = epfd, .fd = fd, .v = v};
+			vep_set_events(&veps[i], ev->events);
+			veps[i].used = true;
+		} else {
+			vep_set_events(&veps[i], ev->events);
+		}
+		veps[i].data = ev->data.u64;
+	}
+out:
 	vnet_unlock();
-	return e;
+	return r;
+}
+
+bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd)
+{
+	if (e->data.u64 >> 32 != VEP_TAG)
+		return false;
+	unsigned i = (unsigned)e->data.u64;
+	vnet_lock();
+	if (i >= nveps || !veps[i].used) {
+		vnet_unlock();
+		e->events = 0; /* a record released since: nothing to report */
+		return true;
+	}
+	struct vep *r = &veps[i];
+	uint32_t m = (uint16_t)mask_of(r->v), want = r->events;
+	uint32_t out = m & e->events & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM);
+	out |= m & (EPOLLERR | EPOLLHUP);
+	if (want & EPOLLRDHUP)
+		out |= m & EPOLLRDHUP;
+	if (!(want & EPOLLIN))
+		out &= ~(uint32_t)(EPOLLIN | EPOLLRDNORM | EPOLLRDHUP);
+	if (!(want & EPOLLOUT))
+		out &= ~(uint32_t)(EPOLLOUT | EPOLLWRNORM);
+	e->events = out;
+	e->data.u64 = r->data;
+	*fd = r->fd;
+	vnet_unlock();
+	return true;
+}
+
+static void vep_release(struct sf_vsock *v)
+{
+	for (unsigned i = 0; i < nveps; i++) {
+		if (veps[i].used && veps[i].v == v) {
+			vep_set_events(&veps[i], 0);
+			veps[i].used = false;
+		}
+	}
 }
 
 /* send(2): EPIPE "also sends SIGPIPE unless MSG_NOSIGNAL is set". */

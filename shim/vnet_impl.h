@@ -70,7 +70,6 @@ struct sf_vsock {
 	struct timeval rcvtimeo, sndtimeo;
 	struct vopt opts[VOPT_MAX];
 	int nopts;
-	uint32_t ep_events;       /* last epoll_ctl registration (EPOLLRDHUP) */
 
 	int so_error;             /* sk_err: reported once */
 
@@ -131,6 +130,8 @@ struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
 void vnet_sync(struct sf_vsock *v, int fd);
 /* Wakes the threads waiting on v and mirrors its readiness. */
 void vnet_wake(struct sf_vsock *v);
+/* The same for an arrival (data, FIN, RST, connection): an edge for EPOLLET. */
+void vnet_arrive(struct sf_vsock *v);
 /* Waits on v's condition variable until woken or deadline (ns, CLOCK_MONOTONIC;
  * UINT64_MAX none); -EAGAIN on timeout. */
 int vnet_wait(struct sf_vsock *v, uint64_t deadline);

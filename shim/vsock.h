@@ -90,10 +90,14 @@ void sf_vsock_release(struct sf_vsock *v);
 short sf_vsock_poll_mask(struct sf_vsock *v);
 /* SO_RCVTIMEO (rx) or SO_SNDTIMEO. */
 void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv);
-/* Records the events an epoll_ctl registered for the socket (EPOLLRDHUP is
- * reported only when asked for). */
-void sf_vsock_note_epoll(struct sf_vsock *v, uint32_t events);
-uint32_t sf_vsock_epoll_events(struct sf_vsock *v);
+/* epoll_ctl for a virtual fd (see vnet.c: the kernel holds our data, a
+ * tagged index of a registration record); a result or -errno. */
+struct epoll_event;
+int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev);
+/* Turns a kernel report that carries our tag back into the program's data
+ * and the socket's events (0: drop it); false when the report is not ours.
+ * *fd is the registered fd. */
+bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd);
 
 /* Invariant checker: 0, or -EINVAL with the broken invariant in *why. */
 int sf_vsock_validate(struct sf_vsock *v, const char **why);

@@ -85,7 +85,7 @@ static void unlink_peer(struct sf_vsock *v)
 		return;
 	v->peer = NULL;
 	p->peer = NULL;
-	vnet_wake(p);
+	vnet_arrive(p);
 	vnet_wake(v);
 	vsock_unref(p); /* v's reference on p */
 	vsock_unref(v); /* p's reference on v */
@@ -348,7 +348,7 @@ static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr 
 		l->q_head = s;
 	l->q_tail = s;
 	l->qlen++;
-	vnet_wake(l);
+	vnet_arrive(l);
 	return nb ? -EINPROGRESS : 0;
 }
 
@@ -526,7 +526,7 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		size_t n = vbuf_put_iov(&p->rx, cap, iov, cnt, done, want - done);
 		if (n) {
 			done += n;
-			vnet_wake(p);
+			vnet_arrive(p);
 			continue;
 		}
 		if (nb || (done && (flags & MSG_DONTWAIT)))
@@ -588,7 +588,14 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -EAGAIN;
 			goto out;
 		}
-		if (vnet_wait(v, deadline)) {
+		int w = vnet_wait(v, deadline);
+		if (!want) {
+			/* tcp_recvmsg's do { } while (len > 0): an empty blocking
+			 * recv waits once (data, FIN or SO_RCVTIMEO), then 0. */
+			r = 0;
+			goto out;
+		}
+		if (w) {
 			r = -EAGAIN;
 			goto out;
 		}

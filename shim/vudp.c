@@ -186,7 +186,7 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	o->dq_tail = d;
 	o->dq_bytes += len + DGRAM_OVERHEAD;
 	o->dq_count++;
-	vnet_wake(o);
+	vnet_arrive(o);
 	r = (long)len;
 out:
 	vnet_sync(v, fd);
