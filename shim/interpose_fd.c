@@ -9,6 +9,7 @@
 
 #include "conn.h"
 #include "shim.h"
+#include "vsock.h"
 
 SF_EXPORT int close(int fd)
 {
@@ -64,6 +65,15 @@ static int do_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
 	int r = real(fd, cmd, arg);
 	if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && sf_fd_peek(fd))
 		sf_track_dup(fd, r);
+	if (sf_unlikely(sf_vnet_on) && r >= 0 && cmd == F_SETFL && sf_fd_peek(fd)) {
+		/* The virtual socket keeps O_NONBLOCK of its file (vnet.c). */
+		struct sf_socket *s = sf_socket_get(fd);
+		if (s) {
+			if (s->v)
+				sf_vsock_set_nonblock(s->v, ((long)arg & O_NONBLOCK) != 0);
+			sf_socket_put(s);
+		}
+	}
 	return r;
 }
 

@@ -395,6 +395,7 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 	}
 	v->sig = sv[1];
 	v->tok = v->full = false;
+	atomic_store(&v->nonblock, (flags & SOCK_NONBLOCK) != 0);
 	return sv[0];
 }
 
@@ -579,12 +580,14 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 	return r;
 }
 
-bool vnet_nonblocking(int fd, int flags)
+bool vnet_nonblocking(struct sf_vsock *v, int flags)
 {
-	if (flags & MSG_DONTWAIT)
-		return true;
-	int fl = sf_libc()->fcntl(fd, F_GETFL);
-	return fl >= 0 && (fl & O_NONBLOCK);
+	return (flags & MSG_DONTWAIT) || atomic_load_explicit(&v->nonblock, memory_order_relaxed);
+}
+
+void sf_vsock_set_nonblock(struct sf_vsock *v, bool on)
+{
+	atomic_store_explicit(&v->nonblock, on, memory_order_relaxed);
 }
 
 /* --- byte rings --- */
@@ -712,7 +715,7 @@ int sf_vsock_connect(struct sf_vsock *v, int fd, const struct sockaddr *addr, so
 		if (r)
 			return r;
 	}
-	bool nb = v->type == SOCK_STREAM && vnet_nonblocking(fd, 0);
+	bool nb = v->type == SOCK_STREAM && vnet_nonblocking(v, 0);
 	vnet_lock();
 	int r;
 	if (orphan(v))
@@ -1059,8 +1062,13 @@ void sf_vsock_reset(struct sf_vsock *v, int fd)
 int sf_vsock_ioctl(struct sf_vsock *v, int fd, unsigned long req, void *arg)
 {
 	int x = 0, r = 0;
-	if (req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIOASYNC)
-		return (int)sf_neg(sf_libc()->ioctl(fd, req, arg)); /* flags of the kernel file */
+	if (req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIOASYNC) {
+		/* Flags of the kernel file; O_NONBLOCK is also cached. */
+		r = (int)sf_neg(sf_libc()->ioctl(fd, req, arg));
+		if (r == 0 && req == FIONBIO)
+			sf_vsock_set_nonblock(v, *(int *)arg != 0);
+		return r;
+	}
 	if (req != FIONREAD && req != SIOCOUTQ && req != SIOCOUTQNSD)
 		return (int)sf_neg(sf_libc()->ioctl(fd, req, arg)); /* SIOCGIF*: any socket does */
 	if (!arg)

@@ -5,6 +5,7 @@
 #define SF_VNET_IMPL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/uio.h>
 
 #include "vsock.h"
@@ -56,6 +57,11 @@ struct sf_vsock {
 	bool tok;                 /* a readability token is in the program end */
 	bool full;                /* the program end's send buffer is filled */
 	bool released;            /* every fd is closed; kept alive by refs */
+	/* O_NONBLOCK of the program's open file, kept in step by the fcntl and
+	 * ioctl(FIONBIO) interposers so that a call needs no F_GETFL syscall
+	 * (all fds of one virtual socket share that file).  Atomic: read
+	 * without the lock. */
+	atomic_bool nonblock;
 	int refs;                 /* owner fd-side + peer + accept queue */
 
 	/* Addresses (bound: local.port != 0). */
@@ -136,8 +142,8 @@ void vnet_arrive(struct sf_vsock *v);
  * UINT64_MAX none); -EAGAIN on timeout. */
 int vnet_wait(struct sf_vsock *v, uint64_t deadline);
 uint64_t vnet_deadline(const struct timeval *tv);
-/* Whether the program's fd is non-blocking (or flags say MSG_DONTWAIT). */
-bool vnet_nonblocking(int fd, int flags);
+/* Whether the socket's file is non-blocking (or flags say MSG_DONTWAIT). */
+bool vnet_nonblocking(struct sf_vsock *v, int flags);
 
 struct sf_vsock *vsock_new(int domain, int type, int protocol);
 void vsock_unref(struct sf_vsock *v);

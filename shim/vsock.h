@@ -86,6 +86,9 @@ void sf_vsock_reset(struct sf_vsock *v, int fd);
 /* The last reference to the socket went away (every fd closed). */
 void sf_vsock_release(struct sf_vsock *v);
 
+/* Records O_NONBLOCK set on the socket's file (fcntl F_SETFL). */
+void sf_vsock_set_nonblock(struct sf_vsock *v, bool on);
+
 /* poll(2) bits the socket reports now. */
 short sf_vsock_poll_mask(struct sf_vsock *v);
 /* SO_RCVTIMEO (rx) or SO_SNDTIMEO. */

@@ -406,7 +406,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 		return -EFAULT;
 	if (len && (int)*len < 0)
 		return -EINVAL;
-	bool nb = vnet_nonblocking(fd, 0);
+	bool nb = vnet_nonblocking(v, 0);
 	int r;
 	vnet_lock();
 	if (v->owner != getpid()) {
@@ -484,7 +484,7 @@ static size_t iov_total(const struct iovec *iov, int cnt)
 long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags)
 {
 	size_t want = iov_total(iov, cnt), done = 0;
-	bool nb = vnet_nonblocking(fd, flags);
+	bool nb = vnet_nonblocking(v, flags);
 	long r;
 	vnet_lock();
 	uint64_t deadline = vnet_deadline(&v->sndtimeo);
@@ -550,7 +550,7 @@ out:
 long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags)
 {
 	size_t want = iov_total(iov, cnt), done = 0;
-	bool nb = vnet_nonblocking(fd, flags);
+	bool nb = vnet_nonblocking(v, flags);
 	bool peek = flags & MSG_PEEK, discard = flags & MSG_TRUNC;
 	long r;
 	if (flags & MSG_OOB)

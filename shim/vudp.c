@@ -197,7 +197,7 @@ out:
 long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
 	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags)
 {
-	bool nb = vnet_nonblocking(fd, flags);
+	bool nb = vnet_nonblocking(v, flags);
 	long r;
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
