@@ -207,6 +207,22 @@ static inline void vc_wait_readable(int fd)
 		FAIL("fd %d not readable within 5 s", fd);
 }
 
+/* Waits (bounded, 5 s) until poll reports all of `bits` on fd: e.g.
+ * POLLRDHUP once the peer's FIN arrived, POLLERR once a provoked reset or
+ * ICMP error did.  Polls again and again: other events (POLLOUT, POLLIN for
+ * data queued before) may be there long before. */
+static inline void vc_wait_for(int fd, unsigned bits)
+{
+	double t0 = sfit_now();
+	while ((vc_poll1(fd, (short)(bits | POLLIN), 100) & bits) != bits) {
+		if (sfit_now() - t0 > 5)
+			FAIL("fd %d: no %s within 5 s", fd, vc_events(bits));
+		struct timespec ts = {0, 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+#define vc_wait_pollerr(fd) vc_wait_for((fd), POLLERR)
+
 static inline int vc_sockopt_int(int fd, int level, int name)
 {
 	int v = -12345;
