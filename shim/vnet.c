@@ -281,7 +281,10 @@ int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bi
 		}
 	}
 	v->bound = true;
-	v->bound_wild = explicit_bind && vaddr_is_any(a);
+	if (explicit_bind) {
+		v->addr_lock = !vaddr_is_any(a);
+		v->port_lock = a->port != 0;
+	}
 	return 0;
 }
 
@@ -297,6 +300,20 @@ bool vnet_listen_conflict(const struct sf_vsock *v)
 		    o->local.port == v->local.port && overlap(v, o) && !(v->reuseport && o->reuseport))
 			return true;
 	return false;
+}
+
+void vnet_unbind_soft(struct sf_vsock *v)
+{
+	if (!v->addr_lock) {
+		bool v4 = v->domain == AF_INET || vaddr_is_v4(&v->local);
+		memset(&v->local.ip, 0, sizeof(v->local.ip));
+		if (v4 && v->domain == AF_INET)
+			v->local.ip.s6_addr[10] = v->local.ip.s6_addr[11] = 0xff;
+	}
+	if (!v->port_lock) {
+		v->bound = false;
+		v->local.port = 0;
+	}
 }
 
 struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening)
@@ -733,9 +750,14 @@ int sf_vsock_getsockname(struct sf_vsock *v, struct sockaddr *addr, socklen_t *l
 	vnet_lock();
 	struct vaddr a = v->local;
 	if (!v->bound) {
-		memset(&a, 0, sizeof(a));
-		if (v->domain == AF_INET)
-			a.ip.s6_addr[10] = a.ip.s6_addr[11] = 0xff;
+		/* Unbound: the address a bind kept over a disconnect, else the
+		 * wildcard; port 0. */
+		if (!v->addr_lock) {
+			memset(&a, 0, sizeof(a));
+			if (v->domain == AF_INET)
+				a.ip.s6_addr[10] = a.ip.s6_addr[11] = 0xff;
+		}
+		a.port = 0;
 	}
 	vnet_unlock();
 	return vaddr_copy_out(v, &a, addr, len);

@@ -65,7 +65,10 @@ struct sf_vsock {
 	int refs;                 /* owner fd-side + peer + accept queue */
 
 	/* Addresses (bound: local.port != 0). */
-	bool bound, bound_wild;   /* bound explicitly to a wildcard address */
+	bool bound;
+	/* sk_userlocks: bind(2) named the address (SOCK_BINDADDR_LOCK) / a
+	 * non-zero port (SOCK_BINDPORT_LOCK); what disconnect keeps. */
+	bool addr_lock, port_lock;
 	struct vaddr local, remote;
 	bool has_remote;
 
@@ -129,6 +132,10 @@ int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bi
 struct sf_vsock *vnet_first(void);
 /* Whether listening on v's port would clash with another listener. */
 bool vnet_listen_conflict(const struct sf_vsock *v);
+/* Disconnect / failed connect (tcp_set_state(TCP_CLOSE), udp_disconnect):
+ * an address bind() did not name goes back to the wildcard, a port it did
+ * not name is given up. */
+void vnet_unbind_soft(struct sf_vsock *v);
 /* The socket of this type bound where a datagram/connection for dst goes. */
 struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
 

@@ -206,8 +206,7 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		v->state = VS_FRESH;
 		reset_fields(v);
 		v->so_error = 0;
-		if (!v->bound_wild && v->bound && !v->local.port)
-			v->bound = false;
+		vnet_unbind_soft(v);
 		return 0;
 	}
 	switch (v->state) {
@@ -292,6 +291,8 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 	if (!l || l->rd_shut) {
 		if (autobound)
 			v->bound = false;
+		else
+			vnet_unbind_soft(v);
 		if (nb) {
 			/* The RST arrives after connect returned: SO_ERROR and
 			 * poll report it. */

@@ -69,22 +69,21 @@ static int autobind(struct sf_vsock *v)
 	struct vaddr any = {.port = 0};
 	if (v->domain == AF_INET)
 		any.ip.s6_addr[10] = any.ip.s6_addr[11] = 0xff;
+	if (v->addr_lock) {
+		any = v->local; /* the address a bind named survives a disconnect */
+		any.port = 0;
+	}
 	return vnet_bind_locked(v, &any, false);
 }
 
 int vudp_connect(struct sf_vsock *v, const struct vaddr *dst_in)
 {
 	if (!dst_in) {
-		/* udp_disconnect: the peer is forgotten, an autobound local
-		 * address goes back to the wildcard. */
+		/* udp_disconnect: the peer is forgotten; what bind(2) did not
+		 * name goes (the address back to the wildcard, the port given up). */
 		v->has_remote = false;
 		v->state = VS_FRESH;
-		if (v->bound && !v->bound_wild) {
-			struct vaddr keep = v->local;
-			memset(&v->local.ip, 0, sizeof(v->local.ip));
-			if (vaddr_is_v4(&keep))
-				v->local.ip.s6_addr[10] = v->local.ip.s6_addr[11] = 0xff;
-		}
+		vnet_unbind_soft(v);
 		return 0;
 	}
 	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(dst_in))
@@ -126,6 +125,9 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	if (len > (v->domain == AF_INET ? 65507u : 65527u))
 		return -EMSGSIZE;
 	vnet_lock();
+	/* inet_send_prepare: the autobind comes before anything can fail. */
+	if ((r = autobind(v)))
+		goto out;
 	if (v->so_error) {
 		r = -v->so_error;
 		v->so_error = 0;
