@@ -873,6 +873,16 @@ static int put_blob(void *val, socklen_t *len, const void *x, socklen_t size)
 	return 0;
 }
 
+int vsock_opt(const struct sf_vsock *v, int level, int name)
+{
+	const struct vopt *k = known(v, level, name);
+	int x = k ? k->value : 0;
+	for (int i = 0; i < v->nopts; i++)
+		if (v->opts[i].level == level && v->opts[i].name == name)
+			x = v->opts[i].value;
+	return x;
+}
+
 int sf_vsock_getsockopt(struct sf_vsock *v, int fd, int level, int name, void *val, socklen_t *len)
 {
 	int r = 0, x = 0;
@@ -1279,7 +1289,7 @@ static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
 		struct iovec iov = {buf, (size_t)n};
 		long s = vtcp_send(v, io->fd, &iov, 1, total ? MSG_DONTWAIT : 0);
 		if (v->type != SOCK_STREAM)
-			s = vudp_send(v, io->fd, &iov, 1, 0, NULL, 0);
+			s = vudp_send(v, io->fd, &iov, 1, 0, NULL, 0, NULL);
 		if (s < 0) {
 			if (!io->offset)
 				lseek(io->in_fd, -(off_t)n, SEEK_CUR);
@@ -1300,15 +1310,16 @@ static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
 }
 
 static long vsend(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-		  const struct sockaddr *to, socklen_t tolen)
+		  const struct sockaddr *to, socklen_t tolen, const struct msghdr *ctl)
 {
+	/* Ancillary data on a stream is accepted and has no effect. */
 	long r = v->type == SOCK_STREAM ? vtcp_send(v, fd, iov, cnt, flags)
-					: vudp_send(v, fd, iov, cnt, flags, to, tolen);
+					: vudp_send(v, fd, iov, cnt, flags, to, tolen, ctl);
 	return maybe_sigpipe(r, flags);
 }
 
 static long vrecv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-		  struct sockaddr *from, socklen_t *fromlen, int *mflags)
+		  struct sockaddr *from, socklen_t *fromlen, int *mflags, struct msghdr *ctl)
 {
 	if (mflags)
 		*mflags = 0;
@@ -1316,9 +1327,11 @@ static long vrecv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, 
 		long r = vtcp_recv(v, fd, iov, cnt, flags);
 		if (r >= 0 && from && fromlen)
 			*fromlen = 0; /* a connected stream reports no source */
+		if (r >= 0 && ctl)
+			ctl->msg_controllen = 0;
 		return r;
 	}
-	return vudp_recv(v, fd, iov, cnt, flags, from, fromlen, mflags);
+	return vudp_recv(v, fd, iov, cnt, flags, from, fromlen, mflags, ctl);
 }
 
 long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
@@ -1334,22 +1347,20 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 		if (io->len && !io->cbuf)
 			return -EFAULT;
 		return vsend(v, io->fd, &one, 1, io->call == SF_CALL_write ? 0 : io->flags,
-			     io->call == SF_CALL_sendto ? io->to : NULL, io->tolen);
+			     io->call == SF_CALL_sendto ? io->to : NULL, io->tolen, NULL);
 	case SF_CALL_writev:
 		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
 			return -EINVAL;
 		if (!io->iov && io->iovcnt)
 			return -EFAULT;
-		return vsend(v, io->fd, io->iov, io->iovcnt, 0, NULL, 0);
+		return vsend(v, io->fd, io->iov, io->iovcnt, 0, NULL, 0, NULL);
 	case SF_CALL_sendmsg:
 		if (!io->msg)
 			return -EFAULT;
 		if (io->msg->msg_iovlen > IOV_MAX)
 			return -EMSGSIZE;
-		/* Ancillary data on AF_INET (IP_PKTINFO, IP_TOS...) is accepted
-		 * and has no effect. */
 		return vsend(v, io->fd, io->msg->msg_iov, (int)io->msg->msg_iovlen, io->flags,
-			     io->msg->msg_name, io->msg->msg_namelen);
+			     io->msg->msg_name, io->msg->msg_namelen, io->msg);
 	case SF_CALL_sendmmsg: {
 		if (!io->vec)
 			return -EFAULT;
@@ -1357,7 +1368,7 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 		for (i = 0; i < io->vlen && i < 1024; i++) {
 			struct msghdr *m = &io->vec[i].msg_hdr;
 			long r = vsend(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags | (i ? MSG_DONTWAIT : 0),
-				       m->msg_name, m->msg_namelen);
+				       m->msg_name, m->msg_namelen, m);
 			if (r < 0) {
 				if (i)
 					break;
@@ -1379,7 +1390,7 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 			return 0; /* sock_read_iter: an empty read never reaches TCP */
 		return vrecv(v, io->fd, &one, 1, io->call == SF_CALL_read ? 0 : io->flags,
 			     io->call == SF_CALL_recvfrom ? io->from : NULL,
-			     io->call == SF_CALL_recvfrom ? io->fromlen : NULL, NULL);
+			     io->call == SF_CALL_recvfrom ? io->fromlen : NULL, NULL, NULL);
 	case SF_CALL_readv:
 		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
 			return -EINVAL;
@@ -1387,7 +1398,7 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 			return -EFAULT;
 		if (v->type == SOCK_STREAM && !sf_io_length(io))
 			return 0; /* sock_read_iter: an empty read never reaches TCP */
-		return vrecv(v, io->fd, io->iov, io->iovcnt, 0, NULL, NULL, NULL);
+		return vrecv(v, io->fd, io->iov, io->iovcnt, 0, NULL, NULL, NULL, NULL);
 	case SF_CALL_recvmsg: {
 		struct msghdr *m = io->msg;
 		if (!m)
@@ -1396,9 +1407,8 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 			return -EMSGSIZE;
 		int mf = 0;
 		long r = vrecv(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags,
-			       m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &mf);
+			       m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &mf, m);
 		if (r >= 0) {
-			m->msg_controllen = 0;
 			m->msg_flags = mf;
 			if (v->type == SOCK_STREAM)
 				m->msg_namelen = 0;
@@ -1418,13 +1428,12 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 					* behaviour; blocking for all of vlen is not
 					* modelled) */
 				       (io->flags & ~MSG_WAITFORONE) | (i ? MSG_DONTWAIT : 0), m->msg_name,
-				       m->msg_name ? &m->msg_namelen : NULL, &mf);
+				       m->msg_name ? &m->msg_namelen : NULL, &mf, m);
 			if (r < 0) {
 				if (i)
 					break;
 				return r;
 			}
-			m->msg_controllen = 0;
 			m->msg_flags = mf;
 			io->vec[i].msg_len = (unsigned)r;
 		}

@@ -27,6 +27,7 @@ struct vbuf {
 struct vdgram {
 	struct vdgram *next;
 	struct vaddr from;
+	int hoplimit, tclass;     /* IPv6 header fields (IPv4: TTL, TOS) */
 	size_t len;
 	unsigned char data[];
 };
@@ -126,6 +127,9 @@ bool vaddr_is_v4(const struct vaddr *a);
 bool vaddr_is_any(const struct vaddr *a);
 bool vaddr_is_local(const struct vaddr *a);
 
+/* An option's value (set, or Linux's default) under the network lock. */
+int vsock_opt(const struct sf_vsock *v, int level, int name);
+
 /* Ports: binds v to a (port 0: ephemeral).  -EADDRINUSE / -EADDRNOTAVAIL. */
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind);
 /* The first socket of the network's list (iteration: all_next). */
@@ -178,9 +182,9 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst, bool nb);
 
 /* vudp.c */
 long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-	       const struct sockaddr *to, socklen_t tolen);
+	       const struct sockaddr *to, socklen_t tolen, const struct msghdr *ctl);
 long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags);
+	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags, struct msghdr *ctl);
 short vudp_poll_mask(struct sf_vsock *v);
 void vudp_release(struct sf_vsock *v);
 int vudp_connect(struct sf_vsock *v, const struct vaddr *dst);
