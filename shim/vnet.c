@@ -38,8 +38,33 @@ static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
 static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds */
 static pthread_condattr_t cond_attr; /* set by the constructor: CLOCK_MONOTONIC */
 
-void vnet_lock(void) { pthread_mutex_lock(&sf_vnet_lock); }
-void vnet_unlock(void) { pthread_mutex_unlock(&sf_vnet_lock); }
+/* Under ThreadSanitizer the shim sits behind the runtime's interceptors, and
+ * while one of them runs a blocking call (poll, epoll_wait, select: its
+ * BlockingCall sets ignore_interceptors) the mutex calls the shim makes are
+ * not seen.  The network lock is therefore also announced to TSan directly
+ * (annotations are not interceptors), so that what it guards is not
+ * reported as racing when the lock is taken inside such a wait. */
+#if defined(__SANITIZE_THREAD__)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define TSAN_ACQUIRE(a) __tsan_acquire(a)
+#define TSAN_RELEASE(a) __tsan_release(a)
+#else
+#define TSAN_ACQUIRE(a) ((void)0)
+#define TSAN_RELEASE(a) ((void)0)
+#endif
+
+void vnet_lock(void)
+{
+	pthread_mutex_lock(&sf_vnet_lock);
+	TSAN_ACQUIRE(&sf_vnet_lock);
+}
+
+void vnet_unlock(void)
+{
+	TSAN_RELEASE(&sf_vnet_lock);
+	pthread_mutex_unlock(&sf_vnet_lock);
+}
 
 static int read_sysctl(const char *path, int dflt)
 {
@@ -582,6 +607,7 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
 	v->waiters++;
+	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
 	if (deadline == UINT64_MAX) {
 		pthread_cond_wait(&v->cond, &sf_vnet_lock);
 	} else {
@@ -593,6 +619,7 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 				r = -EAGAIN;
 		}
 	}
+	TSAN_ACQUIRE(&sf_vnet_lock);
 	v->waiters--;
 	return r;
 }
@@ -1603,7 +1630,8 @@ void sf_vnet_atfork_parent(void) { vnet_unlock(); }
  * child's own, fresh network.  Orphans no longer hold ports. */
 void sf_vnet_atfork_child(void)
 {
-	pthread_mutex_init(&sf_vnet_lock, NULL);
+	/* The forking thread took the lock in prepare: it is ours to release. */
+	pthread_mutex_unlock(&sf_vnet_lock);
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = 0;
