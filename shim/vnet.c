@@ -453,28 +453,26 @@ static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_
 	return peer ? sf_vsock_getpeername(v, a, l) : sf_vsock_getsockname(v, a, l);
 }
 
-int vsock_install(struct sf_vsock *v, int fd)
+int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old)
 {
-	struct sf_socket *s = sf_socket_new(v->domain, v->type, v->protocol), *old = NULL;
+	struct sf_socket *s = sf_socket_new(v->domain, v->type, v->protocol);
+	*old = NULL;
 	if (!s)
 		return -ENOMEM;
 	s->v = v;
-	if (sf_fd_install(fd, s, &old) != 0) {
+	if (sf_fd_install(fd, s, old) != 0) {
 		s->v = NULL;
 		sf_socket_put(s);
 		return -EMFILE;
 	}
-	if (old)
-		sf_socket_put(old);
 	return 0;
 }
 
 int sf_vsock_socket(int domain, int type, int protocol)
 {
-	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct sf_socket *old = NULL;
 	if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
 		return -EINVAL;
-	(void)base;
 	vnet_lock();
 	struct sf_vsock *v = vsock_new(domain, type, protocol);
 	int fd = -ENOMEM;
@@ -486,7 +484,7 @@ int sf_vsock_socket(int domain, int type, int protocol)
 		goto out;
 	}
 	vnet_sync(v, fd);
-	int r = vsock_install(v, fd);
+	int r = vsock_install(v, fd, &old);
 	if (r < 0) {
 		sf_libc()->close(fd);
 		vsock_unref(v);
@@ -494,6 +492,10 @@ int sf_vsock_socket(int domain, int type, int protocol)
 	}
 out:
 	vnet_unlock();
+	/* A stale entry (fd closed behind our back) may be virtual: its
+	 * release takes the network lock. */
+	if (old)
+		sf_socket_put(old);
 	return fd;
 }
 

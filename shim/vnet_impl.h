@@ -160,8 +160,10 @@ struct sf_vsock *vsock_new(int domain, int type, int protocol);
 void vsock_unref(struct sf_vsock *v);
 /* Makes the fd pair for v; returns the program's fd or -errno. */
 int vsock_make_fds(struct sf_vsock *v, int flags);
-/* Installs v at fd in the fd table (new struct sf_socket). */
-int vsock_install(struct sf_vsock *v, int fd);
+/* Installs v at fd in the fd table (new struct sf_socket); *old is a stale
+ * entry that was there, for the caller to put once the lock is dropped. */
+struct sf_socket;
+int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old);
 
 /* Byte rings. */
 int vbuf_reserve(struct vbuf *b, size_t cap);

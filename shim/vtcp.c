@@ -409,6 +409,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 		return -EINVAL;
 	bool nb = vnet_nonblocking(v, 0);
 	int r;
+	struct sf_socket *old = NULL;
 	vnet_lock();
 	if (v->owner != getpid()) {
 		r = -ENETDOWN;
@@ -454,7 +455,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 		goto out;
 	}
 	vnet_sync(s, nfd);
-	if ((r = vsock_install(s, nfd))) {
+	if ((r = vsock_install(s, nfd, &old))) {
 		sf_libc()->close(nfd);
 		drop_embryo(s);
 		goto out;
@@ -467,6 +468,8 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 out:
 	vnet_sync(v, fd);
 	vnet_unlock();
+	if (old)
+		sf_socket_put(old); /* a stale entry: its release takes the lock */
 	return r;
 }
 
