@@ -15,6 +15,10 @@ SF_EXPORT int close(int fd)
 {
 	/* Forget first, then close: once the kernel has released the number
 	 * another thread may get it from socket() and install its own entry. */
+	if (sf_unlikely(sf_vnet_on) && sf_vnet_is_hidden(fd)) {
+		errno = EBADF; /* the shim's end of a virtual socket's pair */
+		return -1;
+	}
 	struct sf_socket *s = sf_fd_remove(fd);
 	if (sf_likely(!s))
 		return sf_libc()->close(fd);
@@ -31,6 +35,8 @@ SF_EXPORT int close_range(unsigned first, unsigned last, int flags)
 	}
 	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		sf_fd_remove_range(first, last);
+	if (sf_unlikely(sf_vnet_on) && !(flags & CLOSE_RANGE_CLOEXEC))
+		return (int)sf_ret(sf_vnet_close_range(first, last, flags));
 	return sf_libc()->close_range(first, last, flags);
 }
 
@@ -44,6 +50,14 @@ SF_EXPORT int dup(int fd)
 
 SF_EXPORT int dup2(int fd, int nfd)
 {
+	if (sf_unlikely(sf_vnet_on)) {
+		if (sf_vnet_is_hidden(fd)) {
+			errno = EBADF;
+			return -1;
+		}
+		if (sf_vnet_is_hidden(nfd))
+			sf_vnet_evict(nfd);
+	}
 	int r = sf_libc()->dup2(fd, nfd);
 	if (r >= 0 && fd != nfd)
 		sf_track_dup(fd, nfd);
@@ -52,6 +66,14 @@ SF_EXPORT int dup2(int fd, int nfd)
 
 SF_EXPORT int dup3(int fd, int nfd, int flags)
 {
+	if (sf_unlikely(sf_vnet_on)) {
+		if (sf_vnet_is_hidden(fd)) {
+			errno = EBADF;
+			return -1;
+		}
+		if (sf_vnet_is_hidden(nfd))
+			sf_vnet_evict(nfd);
+	}
 	int r = sf_libc()->dup3(fd, nfd, flags);
 	if (r >= 0)
 		sf_track_dup(fd, nfd);

@@ -36,6 +36,7 @@ static struct sf_vsock *all;     /* guarded by sf_vnet_lock */
 static unsigned nall;            /* guarded by sf_vnet_lock */
 static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
 static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds */
+static _Atomic unsigned char *hidden_map; /* written once by the constructor; see hidden_mark */
 static pthread_condattr_t cond_attr; /* set by the constructor: CLOCK_MONOTONIC */
 
 /* Under ThreadSanitizer the shim sits behind the runtime's interceptors, and
@@ -90,6 +91,7 @@ void sf_vnet_init(void)
 	pthread_condattr_init(&cond_attr);
 	pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC);
 	next_ephemeral = 32768 + (uint16_t)(getpid() % 1000);
+	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
 }
@@ -363,6 +365,82 @@ struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening)
 	return wild;
 }
 
+/* --- the shim's ends of the fd pairs ---
+ *
+ * The program must not close or overwrite them by accident: close() of one
+ * is EBADF (the program never opened that number), dup2/dup3 onto one first
+ * moves ours elsewhere, close_range skips them.  A bitmap over the fd table's
+ * range, allocated by the constructor; bits change under the network lock and
+ * are read without it. */
+
+static void hidden_mark(int fd, bool on)
+{
+	if (!hidden_map || fd < 0 || (unsigned)fd >= SF_FD_MAX)
+		return;
+	unsigned char bit = (unsigned char)(1u << (fd & 7));
+	if (on)
+		atomic_fetch_or(&hidden_map[fd >> 3], bit);
+	else
+		atomic_fetch_and(&hidden_map[fd >> 3], (unsigned char)~bit);
+}
+
+static void hidden_close(int fd)
+{
+	hidden_mark(fd, false);
+	sf_libc()->close(fd);
+}
+
+bool sf_vnet_is_hidden(int fd)
+{
+	if (!hidden_map || fd < 0 || (unsigned)fd >= SF_FD_MAX)
+		return false;
+	return (atomic_load_explicit(&hidden_map[fd >> 3], memory_order_relaxed) >> (fd & 7)) & 1;
+}
+
+void sf_vnet_evict(int fd)
+{
+	vnet_lock();
+	for (struct sf_vsock *v = all; v && sf_vnet_is_hidden(fd); v = v->all_next) {
+		if (v->sig != fd)
+			continue;
+		int base = hidden_base > 0 ? hidden_base : 3;
+		int n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, fd + 1 > base ? fd + 1 : base);
+		if (n < 0)
+			n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (n >= 0) {
+			hidden_close(fd);
+			v->sig = n;
+			hidden_mark(n, true);
+		}
+	}
+	vnet_unlock();
+}
+
+int sf_vnet_close_range(unsigned first, unsigned last, int flags)
+{
+	/* Close the gaps between our fds, in order. */
+	int r = 0;
+	unsigned from = first;
+	vnet_lock();
+	for (;;) {
+		unsigned next = UINT32_MAX;
+		for (struct sf_vsock *v = all; v; v = v->all_next)
+			if (v->sig >= 0 && (unsigned)v->sig >= from && (unsigned)v->sig <= last && (unsigned)v->sig < next)
+				next = (unsigned)v->sig;
+		if (next == UINT32_MAX) {
+			r = (int)sf_neg(sf_libc()->close_range(from, last, flags));
+			break;
+		}
+		if (next > from && (r = (int)sf_neg(sf_libc()->close_range(from, next - 1, flags))))
+			break;
+		if (next == last)
+			break;
+		from = next + 1;
+	}
+	vnet_unlock();
+	return r;
+}
+
 /* --- sockets --- */
 
 struct sf_vsock *vsock_new(int domain, int type, int protocol)
@@ -400,7 +478,7 @@ void vsock_unref(struct sf_vsock *v)
 		v->all_next->all_prev = v->all_prev;
 	nall--;
 	if (v->sig >= 0)
-		sf_libc()->close(v->sig);
+		hidden_close(v->sig);
 	vbuf_free(&v->rx);
 	for (struct vdgram *d = v->dq_head, *n; d; d = n) {
 		n = d->next;
@@ -436,6 +514,7 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 		libc->fcntl(sv[1], F_SETFD, FD_CLOEXEC);
 	}
 	v->sig = sv[1];
+	hidden_mark(sv[1], true);
 	v->tok = v->full = false;
 	atomic_store(&v->nonblock, (flags & SOCK_NONBLOCK) != 0);
 	return sv[0];
@@ -512,7 +591,7 @@ void sf_vsock_release(struct sf_vsock *v)
 	vep_release(v);
 	/* Nothing waits on a released socket's fds any more. */
 	if (v->sig >= 0)
-		sf_libc()->close(v->sig);
+		hidden_close(v->sig);
 	v->sig = -1;
 	vbuf_free(&v->rx);
 	if (!v->tw_until)

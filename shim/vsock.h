@@ -112,6 +112,12 @@ unsigned sf_vnet_count(void);
 /* poll for a set containing virtual fds (timeout NULL = infinite). */
 int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);
 
+/* The shim's ends of the fd pairs (see vnet.c): whether fd is one; moves
+ * ours away from fd (before a dup2 onto it); close_range that skips them. */
+bool sf_vnet_is_hidden(int fd);
+void sf_vnet_evict(int fd);
+int sf_vnet_close_range(unsigned first, unsigned last, int flags);
+
 void sf_vnet_atfork_prepare(void);
 void sf_vnet_atfork_parent(void);
 void sf_vnet_atfork_child(void);
