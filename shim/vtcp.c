@@ -252,6 +252,10 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 			dst.ip.s6_addr[15] = 1;
 		}
 	}
+	/* Only the virtual machine's own addresses exist: anything else has
+	 * no route (ip_route_connect: ENETUNREACH, at once). */
+	if (!vaddr_is_local(&dst))
+		return -ENETUNREACH;
 	if (!dst.port)
 		return -ECONNREFUSED;
 	bool autobound = false;

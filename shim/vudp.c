@@ -249,8 +249,8 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		dst = v->remote;
 	}
-	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(&dst)) {
-		r = -ENETUNREACH;
+	if ((v->domain == AF_INET6 && v->v6only && vaddr_is_v4(&dst)) || !vaddr_is_local(&dst)) {
+		r = -ENETUNREACH; /* no route: only the machine's own addresses exist */
 		goto out;
 	}
 	if ((r = autobind(v)))

@@ -5,7 +5,9 @@
 #ifndef VT_H
 #define VT_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <dlfcn.h>
