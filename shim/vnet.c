@@ -27,6 +27,10 @@
 #include "wait.h"
 
 bool sf_vnet_on; /* written only by the constructor, before main */
+/* This process's id, which a socket's owner must be to be usable (fork).
+ * glibc 2.36 does not cache getpid(), and it is asked on every call: set
+ * by the constructor and the fork child handler, read-only otherwise. */
+pid_t vnet_pid;
 /* net.core.wmem_max / rmem_max, read once by the constructor (defaults are
  * Debian's): setsockopt(SO_SNDBUF/SO_RCVBUF) clamps to them, then doubles. */
 int sf_vnet_wmem_max = 212992, sf_vnet_rmem_max = 212992;
@@ -90,7 +94,8 @@ void sf_vnet_init(void)
 	sf_vnet_rmem_max = read_sysctl("/proc/sys/net/core/rmem_max", 212992);
 	pthread_condattr_init(&cond_attr);
 	pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC);
-	next_ephemeral = 32768 + (uint16_t)(getpid() % 1000);
+	vnet_pid = getpid();
+	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
 	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
@@ -451,7 +456,7 @@ struct sf_vsock *vsock_new(int domain, int type, int protocol)
 	v->domain = domain;
 	v->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	v->protocol = protocol ? protocol : (v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
-	v->owner = getpid();
+	v->owner = vnet_pid;
 	v->sig = -1;
 	v->refs = 1;
 	/* tcp_wmem/tcp_rmem defaults for TCP, wmem/rmem_default for UDP. */
@@ -582,7 +587,7 @@ void sf_vsock_release(struct sf_vsock *v)
 {
 	vnet_lock();
 	v->released = true;
-	if (v->owner == getpid()) {
+	if (v->owner == vnet_pid) {
 		if (v->type == SOCK_STREAM)
 			vtcp_release(v);
 		else
@@ -610,14 +615,14 @@ static short mask_of(struct sf_vsock *v)
 short sf_vsock_poll_mask(struct sf_vsock *v)
 {
 	vnet_lock();
-	short m = v->owner == getpid() ? mask_of(v) : (short)(POLLERR | POLLHUP);
+	short m = v->owner == vnet_pid ? mask_of(v) : (short)(POLLERR | POLLHUP);
 	vnet_unlock();
 	return m;
 }
 
 void vnet_sync(struct sf_vsock *v, int fd)
 {
-	if (v->sig < 0 || v->owner != getpid())
+	if (v->sig < 0 || v->owner != vnet_pid)
 		return;
 	const struct sf_syscalls *libc = sf_libc();
 	int saved = errno;
@@ -809,7 +814,7 @@ void vbuf_free(struct vbuf *b)
 /* A copy of the network that fork left in a child (see atfork_child). */
 static bool orphan(const struct sf_vsock *v)
 {
-	return v->owner != getpid();
+	return v->owner != vnet_pid;
 }
 
 int sf_vsock_bind(struct sf_vsock *v, const struct sockaddr *addr, socklen_t len)
@@ -1713,6 +1718,7 @@ void sf_vnet_atfork_child(void)
 {
 	/* The forking thread took the lock in prepare: it is ours to release. */
 	pthread_mutex_unlock(&sf_vnet_lock);
+	vnet_pid = getpid();
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = 0;

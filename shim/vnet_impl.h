@@ -112,6 +112,7 @@ struct sf_vsock {
 };
 
 extern pthread_mutex_t sf_vnet_lock;
+extern pid_t vnet_pid; /* this process (see vnet.c) */
 extern int sf_vnet_wmem_max, sf_vnet_rmem_max;
 
 void vnet_lock(void);

@@ -361,7 +361,7 @@ int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
 {
 	int r = 0;
 	vnet_lock();
-	if (v->owner != getpid()) {
+	if (v->owner != vnet_pid) {
 		r = -ENETDOWN;
 		goto out;
 	}
@@ -415,7 +415,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 	int r;
 	struct sf_socket *old = NULL;
 	vnet_lock();
-	if (v->owner != getpid()) {
+	if (v->owner != vnet_pid) {
 		r = -ENETDOWN;
 		goto out;
 	}
