@@ -15,9 +15,12 @@ SF_EXPORT int close(int fd)
 {
 	/* Forget first, then close: once the kernel has released the number
 	 * another thread may get it from socket() and install its own entry. */
-	if (sf_unlikely(sf_vnet_on) && sf_vnet_is_hidden(fd)) {
-		errno = EBADF; /* the shim's end of a virtual socket's pair */
-		return -1;
+	if (sf_unlikely(sf_vnet_on)) {
+		if (sf_vnet_is_hidden(fd)) {
+			errno = EBADF; /* the shim's end of a virtual socket's pair */
+			return -1;
+		}
+		sf_vnet_fd_gone(fd); /* an epoll fd, maybe */
 	}
 	struct sf_socket *s = sf_fd_remove(fd);
 	if (sf_likely(!s))
@@ -35,8 +38,11 @@ SF_EXPORT int close_range(unsigned first, unsigned last, int flags)
 	}
 	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		sf_fd_remove_range(first, last);
-	if (sf_unlikely(sf_vnet_on) && !(flags & CLOSE_RANGE_CLOEXEC))
+	if (sf_unlikely(sf_vnet_on) && !(flags & CLOSE_RANGE_CLOEXEC)) {
+		for (unsigned fd = first; fd <= last && fd < 65536; fd++)
+			sf_vnet_fd_gone((int)fd);
 		return (int)sf_ret(sf_vnet_close_range(first, last, flags));
+	}
 	return sf_libc()->close_range(first, last, flags);
 }
 
@@ -57,6 +63,7 @@ SF_EXPORT int dup2(int fd, int nfd)
 		}
 		if (sf_vnet_is_hidden(nfd))
 			sf_vnet_evict(nfd);
+		sf_vnet_fd_gone(nfd);
 	}
 	int r = sf_libc()->dup2(fd, nfd);
 	if (r >= 0 && fd != nfd)
@@ -73,6 +80,7 @@ SF_EXPORT int dup3(int fd, int nfd, int flags)
 		}
 		if (sf_vnet_is_hidden(nfd))
 			sf_vnet_evict(nfd);
+		sf_vnet_fd_gone(nfd);
 	}
 	int r = sf_libc()->dup3(fd, nfd, flags);
 	if (r >= 0)

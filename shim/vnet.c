@@ -84,6 +84,14 @@ static int read_sysctl(const char *path, int dflt)
 }
 
 static void release_hook(struct sf_vsock *v);
+#define VEPFD_MAX 65536
+struct vepfd {
+	bool known;       /* created by epoll_create*, not closed since */
+	int kernel_regs;  /* kernel fds added (minus deleted) */
+	unsigned cursor;  /* where the next scan starts (fairness) */
+};
+static struct vepfd *epfds; /* allocated by the constructor; entries under sf_vnet_lock */
+/* (see sf_vnet_epoll_ready) */
 static void vep_release(struct sf_vsock *v);
 static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
@@ -97,6 +105,7 @@ void sf_vnet_init(void)
 	vnet_pid = getpid();
 	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
 	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
+	epfds = calloc(VEPFD_MAX, sizeof(*epfds)); /* without it: the kernel path */
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
 }
@@ -1356,6 +1365,86 @@ bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd)
 	*fd = r->fd;
 	vnet_unlock();
 	return true;
+}
+
+/* epoll fds the program made through us, so that a wait on one whose
+ * every registration is a plain level-triggered virtual fd can be answered
+ * from the registrations without entering the kernel when something is
+ * ready (the kernel still blocks the wait when nothing is).  Indexed by the
+ * epoll fd (below VEPFD_MAX; others always take the kernel path).  An epoll
+ * set a program also fills with raw epoll_ctl syscalls behind our back is
+ * not seen: its kernel fds would only be reported once no virtual one is
+ * ready. */
+
+void sf_vnet_epoll_created(int epfd)
+{
+	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
+		return;
+	vnet_lock();
+	epfds[epfd] = (struct vepfd){.known = true};
+	vnet_unlock();
+}
+
+void sf_vnet_epoll_kernel_ctl(int epfd, int op)
+{
+	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
+		return;
+	vnet_lock();
+	if (op == EPOLL_CTL_ADD)
+		epfds[epfd].kernel_regs++;
+	else if (op == EPOLL_CTL_DEL && epfds[epfd].kernel_regs > 0)
+		epfds[epfd].kernel_regs--;
+	vnet_unlock();
+}
+
+void sf_vnet_fd_gone(int fd)
+{
+	if (!epfds || fd < 0 || fd >= VEPFD_MAX)
+		return;
+	vnet_lock();
+	if (epfds[fd].known) {
+		epfds[fd].known = false;
+		/* The kernel drops the set's registrations with it. */
+		for (unsigned i = 0; i < nveps; i++) {
+			if (veps[i].used && veps[i].epfd == fd) {
+				vep_set_events(&veps[i], 0);
+				veps[i].used = false;
+			}
+		}
+	}
+	vnet_unlock();
+}
+
+int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max)
+{
+	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX || max <= 0 || sf_config.scenario.nrules)
+		return 0;
+	int n = 0;
+	vnet_lock();
+	struct vepfd *e = &epfds[epfd];
+	if (!e->known || e->kernel_regs)
+		goto out;
+	for (unsigned i = 0; i < nveps; i++)
+		if (veps[i].used && veps[i].epfd == epfd && (veps[i].events & (EPOLLET | EPOLLONESHOT)))
+			goto out; /* edges and one-shots: the kernel keeps those */
+	unsigned start = e->cursor;
+	for (unsigned k = 0; k < nveps && n < max; k++) {
+		unsigned i = (start + k) % nveps;
+		struct vep *r = &veps[i];
+		if (!r->used || r->epfd != epfd)
+			continue;
+		uint32_t m = (uint16_t)mask_of(r->v), want = r->events | EPOLLERR | EPOLLHUP;
+		uint32_t out = m & want & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM | EPOLLERR | EPOLLHUP | EPOLLRDHUP | EPOLLPRI);
+		if (!out)
+			continue;
+		ev[n].events = out;
+		ev[n].data.u64 = r->data;
+		n++;
+		e->cursor = i + 1;
+	}
+out:
+	vnet_unlock();
+	return n;
 }
 
 static void vep_release(struct sf_vsock *v)

@@ -101,6 +101,15 @@ int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll
  * and the socket's events (0: drop it); false when the report is not ours.
  * *fd is the registered fd. */
 bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd);
+/* Bookkeeping of the program's epoll fds (see vnet.c): created, a kernel
+ * fd added/deleted, an fd number closed or overwritten. */
+void sf_vnet_epoll_created(int epfd);
+void sf_vnet_epoll_kernel_ctl(int epfd, int op);
+void sf_vnet_fd_gone(int fd);
+/* Ready events of an epoll set made only of plain level-triggered virtual
+ * fds, without entering the kernel; 0 when there are none or the set does
+ * not qualify. */
+int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max);
 
 /* Invariant checker: 0, or -EINVAL with the broken invariant in *why. */
 int sf_vsock_validate(struct sf_vsock *v, const char **why);
