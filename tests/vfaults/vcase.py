@@ -38,14 +38,14 @@ def name(e):
 '''
 
 
-def run(program, scenario, timeout=60):
+def run(program, scenario, timeout=60, net=True):
     fd, path = tempfile.mkstemp(suffix=".sf")
     with os.fdopen(fd, "w") as f:
         f.write(scenario)
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("SOCKFAULT_")}
     try:
-        return subprocess.run([CLI, "run", "--net", "virtual", "-s", path, "--summary", "/dev/null", "--",
-                               sys.executable, "-c", PRELUDE + program],
+        return subprocess.run([CLI, "run"] + (["--net", "virtual"] if net else []) +
+                              ["-s", path, "--summary", "/dev/null", "--", sys.executable, "-c", PRELUDE + program],
                               env=env, capture_output=True, text=True, timeout=timeout)
     finally:
         os.unlink(path)
