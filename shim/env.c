@@ -148,18 +148,15 @@ int sf_env_load(void)
 		}
 		c->pcap_mtu = (unsigned)m;
 	}
-	if (c->net == SF_NET_VIRTUAL) {
-		sf_env_message("sockfault: %s: the virtual network is not part of this build yet",
-			       net ? "SOCKFAULT_NET" : c->scenario.path);
-		return -1;
-	}
 	return 0;
 }
 
 bool sf_env_engaged(void)
 {
-	/* Capture needs every data call: it records what they moved. */
-	return (sf_config.has_scenario && sf_config.scenario.nrules > 0) || sf_config.pcap_path;
+	/* Capture needs every data call: it records what they moved; the
+	 * virtual network carries them. */
+	return (sf_config.has_scenario && sf_config.scenario.nrules > 0) || sf_config.pcap_path ||
+	       sf_config.net == SF_NET_VIRTUAL;
 }
 
 void sf_env_after_fork(void)

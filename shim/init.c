@@ -1,14 +1,21 @@
 /* Process-level setup: the library constructor (environment, scenario,
  * inherited sockets), fork handling and the sf_ debugging surface.
  *
- * Lock order (outermost first): socket->lock -> pool_lock (socket.c);
- * log_lock (report.c) and capture_lock (capture.c) are leaves taken with
- * nothing else held (capture code copies a socket's addresses under its lock
- * and lets go before taking capture_lock; socket.c calls the capture's
- * release hook before taking pool_lock).  The fault engine takes no lock on
- * its hot path (atomic counters).  pthread_atfork handlers take log_lock,
+ * Lock order (outermost first): sf_vnet_lock (vnet.c) -> socket->lock ->
+ * pool_lock (socket.c); log_lock (report.c) and capture_lock (capture.c)
+ * are leaves taken with nothing else held (capture code copies a socket's
+ * addresses under its lock and lets go before taking capture_lock; socket.c
+ * calls the capture's release hook before taking pool_lock).  The virtual
+ * network takes sf_vnet_lock alone for its own state and drops it before
+ * anything reaches the fault engine, the log or the capture; it may hold it
+ * while installing an fd (pool_lock, through sf_socket_new) and while a
+ * socket's last reference goes (sf_socket_put -> pool_lock), never the other
+ * way round: sf_socket_put calls the network's release hook before taking
+ * pool_lock.  The fault engine takes no lock on its hot path (atomic
+ * counters).  pthread_atfork handlers take log_lock, sf_vnet_lock,
  * pool_lock, then capture_lock and release them in parent and child; socket
- * locks are re-initialised in the child. */
+ * locks and the network's condition variables are re-initialised in the
+ * child. */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -25,6 +32,7 @@
 #include "fault.h"
 #include "report.h"
 #include "shim.h"
+#include "vsock.h"
 
 bool sf_engaged; /* written only by the constructor, before main */
 __thread int sf_depth __attribute__((tls_model("initial-exec")));
@@ -51,6 +59,7 @@ static void adopt_inherited(void)
 static void atfork_prepare(void)
 {
 	sf_report_atfork_prepare();
+	sf_vnet_atfork_prepare();
 	sf_socket_atfork_prepare();
 	sf_capture_atfork_prepare();
 }
@@ -59,6 +68,7 @@ static void atfork_parent(void)
 {
 	sf_capture_atfork_parent();
 	sf_socket_atfork_parent();
+	sf_vnet_atfork_parent();
 	sf_report_atfork_parent();
 }
 
@@ -90,6 +100,7 @@ static void atfork_child(void)
 	int saved = errno;
 	sf_capture_atfork_child();
 	sf_socket_atfork_child();
+	sf_vnet_atfork_child();
 	sf_report_atfork_child();
 	sf_depth++;
 	reconcile_table();
@@ -119,6 +130,8 @@ __attribute__((constructor)) static void sf_init(void)
 			_exit(2);
 		sf_socket_release_hook = sf_capsock_release;
 	}
+	if (sf_config.net == SF_NET_VIRTUAL)
+		sf_vnet_init();
 	sf_engaged = sf_env_engaged();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	adopt_inherited();
@@ -164,5 +177,26 @@ SF_EXPORT int sf_validate_all(void)
 		if (r)
 			return r;
 	}
+	if (sf_vnet_on) {
+		const char *why;
+		return sf_vnet_validate(&why);
+	}
 	return 0;
+}
+
+/* The number of live virtual sockets (open, or closed but still referenced
+ * by a peer or a listener's queue). */
+SF_EXPORT unsigned sf_vnet_socket_count(void)
+{
+	return sf_vnet_on ? sf_vnet_count() : 0;
+}
+
+/* sf_vnet_validate with the reason, for tests: NULL when every virtual
+ * socket is consistent. */
+SF_EXPORT const char *sf_vnet_check(void)
+{
+	const char *why = NULL;
+	if (sf_vnet_on && sf_vnet_validate(&why) != 0 && !why)
+		why = "invalid";
+	return why;
 }

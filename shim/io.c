@@ -16,6 +16,7 @@
 #include "fault.h"
 #include "report.h"
 #include "shim.h"
+#include "vsock.h"
 #include "wait.h"
 
 /* A UDP datagram held back by reorder/duplicate. */
@@ -54,7 +55,7 @@ static bool is_tx(const struct sf_io *io)
 	return sf_call_family[io->call] == SF_FAM_send;
 }
 
-/* The real call, as described by io.  -errno on failure. */
+/* The real call, as described by io, on the kernel.  -errno on failure. */
 long sf_io_perform(const struct sf_io *io)
 {
 	const struct sf_syscalls *libc = sf_libc();
@@ -80,6 +81,14 @@ long sf_io_perform(const struct sf_io *io)
 	default: return -ENOSYS;
 	}
 	return sf_neg(r);
+}
+
+/* The call on the socket's backend: the virtual network's, or the kernel's. */
+static long perform(struct sf_socket *s, const struct sf_io *io)
+{
+	if (s->v)
+		return sf_vsock_io(s->v, io);
+	return sf_io_perform(io);
 }
 
 /* Trims an iovec array to at most limit bytes into out (cap entries). */
@@ -129,7 +138,7 @@ static long perform_limited(struct sf_socket *s, const struct sf_io *io, uint64_
 			c.len = limit;
 		}
 	}
-	r = sf_io_perform(&c);
+	r = perform(s, &c);
 	if (c.msg == &m) {
 		/* recvmsg wrote these into our copy; the program reads them. */
 		io->msg->msg_namelen = m.msg_namelen;
@@ -161,7 +170,9 @@ static long epipe(const struct sf_io *io)
 static void reset_kernel(struct sf_socket *s, int fd)
 {
 	int saved = errno;
-	if (s->domain == AF_INET || s->domain == AF_INET6) {
+	if (s->v)
+		sf_vsock_reset(s->v, fd);
+	else if (s->domain == AF_INET || s->domain == AF_INET6) {
 		struct sockaddr sa = {.sa_family = AF_UNSPEC};
 		sf_libc()->connect(fd, &sa, sizeof(sa));
 	} else {
@@ -257,10 +268,27 @@ static long send_dgram(struct sf_socket *s, int fd, const struct sf_dgram *d)
 	struct iovec iov = {(void *)d->data, d->len};
 	struct msghdr m = {.msg_name = d->addrlen ? (void *)&d->addr : NULL, .msg_namelen = d->addrlen,
 			   .msg_iov = &iov, .msg_iovlen = 1};
-	long r = sf_neg(sf_libc()->sendmsg(fd, &m, MSG_NOSIGNAL));
+	long r;
+	if (s->v)
+		r = sf_vsock_io(s->v, &(struct sf_io){.call = SF_CALL_sendmsg, .fd = fd, .msg = &m,
+						     .flags = MSG_NOSIGNAL});
+	else
+		r = sf_neg(sf_libc()->sendmsg(fd, &m, MSG_NOSIGNAL));
 	if (r >= 0)
 		sf_capsock_dgram_out(s, fd, (struct sockaddr *)&d->addr, d->addrlen, d->data, d->len);
 	return r;
+}
+
+/* shutdown(2) on the kernel socket or the virtual one (close and truncate
+ * actions: the stream really ends, so waits agree). */
+static void shut(struct sf_socket *s, int fd, int how)
+{
+	int saved = errno;
+	if (s->v)
+		sf_vsock_shutdown(s->v, fd, how);
+	else
+		sf_libc()->shutdown(fd, how);
+	errno = saved;
 }
 
 /* Delivers a held datagram to a recv-family io, as the kernel would have. */
@@ -332,7 +360,7 @@ static int sticky(struct sf_socket *s, const struct sf_io *io, long *r, uint64_t
 	if (lim != UINT64_MAX) {
 		if (done >= lim) {
 			atomic_fetch_or(&s->state, SF_SOCK_PEER_FIN);
-			sf_libc()->shutdown(io->fd, SHUT_RD);
+			shut(s, io->fd, SHUT_RD);
 			*r = 0;
 			return 1;
 		}
@@ -495,7 +523,7 @@ static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_v
 		/* shutdown(SHUT_RD) makes the kernel agree: poll reports the fd
 		 * readable and reads return 0, as after the peer's FIN. */
 		atomic_fetch_or(&s->state, SF_SOCK_PEER_FIN);
-		sf_libc()->shutdown(io->fd, SHUT_RD);
+		shut(s, io->fd, SHUT_RD);
 		return 0;
 	case SF_ACT_BANDWIDTH: {
 		uint64_t rate = sf_fault_pick(v, rule->amount);
@@ -529,7 +557,7 @@ static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_v
 		if (tx && r >= 0 && atomic_load(&s->bytes_out) >= atomic_load(&s->limit_out)) {
 			/* The stream ends here: a real FIN for the peer. */
 			atomic_fetch_or(&s->state, SF_SOCK_WR_SHUT);
-			sf_libc()->shutdown(io->fd, SHUT_WR);
+			shut(s, io->fd, SHUT_WR);
 			sf_capsock_shutdown(s, io->fd, SHUT_WR);
 		}
 		return r;
