@@ -27,6 +27,7 @@ enum {
 	CF_HINT = 1u << 2,       /* hint holds the peer of a connect in progress */
 	CF_CLOSED = 1u << 3,     /* the socket is gone */
 	CF_UDP = 1u << 4,        /* registered in udp_registry, not registry */
+	CF_RST_IN = 1u << 5,     /* twin: the other end's RST follows our unread bytes */
 };
 
 bool sf_capture_on; /* written only by the constructor, before main */
@@ -330,6 +331,7 @@ static void mirror(struct sf_capture_flow *cf, const struct sf_capture_flow *o)
 		cf->f.bytes[d] = o->f.bytes[!d];
 	}
 	cf->skip_in = o->f.bytes[SF_FRAME_OUT];
+	cf->unread = 0;
 }
 
 /* Registers cf; true when its twin (the reverse 4-tuple) is already open. */
@@ -461,11 +463,28 @@ int sf_capture_tcp_get_hint(struct sf_capture_flow *cf, struct sockaddr_storage 
 
 /* Twins (see capture.h): the receiving end records, the sending end's
  * state follows silently. */
+/* The other end's RST that waited for our unread bytes (CF_RST_IN). */
+static void pending_rst(struct sf_capture_flow *cf)
+{
+	if (!(cf->state & CF_RST_IN))
+		return;
+	cf->state &= (uint8_t)~CF_RST_IN;
+	sf_frame_rst(&cf->f, SF_FRAME_IN, &out_file);
+}
+
 static void twin_data(struct sf_capture_flow *cf, int dir, const struct iovec *iov, size_t iovcnt,
 		      size_t len)
 {
-	if (dir == SF_FRAME_OUT)
-		return; /* recorded by the twin as it receives them */
+	if (dir == SF_FRAME_OUT) {
+		if (cf->twin) {
+			cf->twin->unread += len; /* recorded by the twin as it receives them */
+			return;
+		}
+		/* The other end is gone: nobody will receive these (its RST
+		 * answers them), so they are recorded as they leave. */
+		sf_frame_data(&cf->f, SF_FRAME_OUT, iov, iovcnt, len, &out_file);
+		return;
+	}
 	size_t skip = cf->skip_in < len ? (size_t)cf->skip_in : len;
 	cf->skip_in -= skip;
 	if (skip == len)
@@ -473,6 +492,9 @@ static void twin_data(struct sf_capture_flow *cf, int dir, const struct iovec *i
 	sf_frame_data_at(&cf->f, SF_FRAME_IN, iov, iovcnt, skip, len - skip, &out_file);
 	if (cf->twin)
 		sf_frame_data(&cf->twin->f, SF_FRAME_OUT, NULL, 0, len - skip, &out_none);
+	cf->unread -= cf->unread < len - skip ? cf->unread : len - skip;
+	if (!cf->unread)
+		pending_rst(cf);
 }
 
 void sf_capture_tcp_data(struct sf_capture_flow *cf, int dir, const struct iovec *iov, size_t iovcnt,
@@ -513,8 +535,16 @@ void sf_capture_tcp_rst(struct sf_capture_flow *cf, int dir)
 		return;
 	int saved = errno;
 	if (begin()) {
-		if (sf_frame_rst(&cf->f, dir, &out_file) == 0 && (cf->state & CF_TWIN) && cf->twin)
-			sf_frame_rst(&cf->twin->f, !dir, &out_none);
+		struct sf_capture_flow *t = (cf->state & CF_TWIN) ? cf->twin : NULL;
+		if (dir == SF_FRAME_OUT && t && t->unread && (t->f.flags & SF_FLOW_OPEN)) {
+			/* Bytes of ours the twin has not read yet go first. */
+			if (sf_frame_rst(&cf->f, SF_FRAME_OUT, &out_none) == 0)
+				t->state |= CF_RST_IN;
+		} else if (dir == SF_FRAME_IN && (cf->state & CF_RST_IN)) {
+			pending_rst(cf);
+		} else if (sf_frame_rst(&cf->f, dir, &out_file) == 0 && t) {
+			sf_frame_rst(&t->f, !dir, &out_none);
+		}
 		end();
 	}
 	errno = saved;
@@ -546,6 +576,15 @@ void sf_capture_close(struct sf_capture_flow *cf)
 	 * cf, so the decision holds after the lock is let go. */
 	lock();
 	bool fin = (cf->f.flags & SF_FLOW_OPEN) && !(cf->state & (CF_CLOSED | CF_TWIN)) && cf->gen == gen;
+	bool rst = (cf->state & CF_RST_IN) && cf->gen == gen;
+	unlock();
+	if (rst && begin()) {
+		/* Closed without reading what came before the other end's RST:
+		 * the RST is still recorded, at what we had read. */
+		pending_rst(cf);
+		end();
+	}
+	lock();
 	if (!fin) {
 		unregister(cf);
 		cf->state = CF_CLOSED;

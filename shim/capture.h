@@ -32,7 +32,10 @@
  * end's later sends depend on what it received, so a twin records what it
  * *receives* (data, FIN, a RST it gets; with its own ACK), when it receives
  * it, and nothing it sends, except a RST (recorded when sent, so an
- * injected reset shows even if the peer never reads again).  The twin's
+ * injected reset shows even if the peer never reads again; when bytes sent
+ * before it are still unread -- Linux and the virtual network both deliver
+ * queued data before reporting a RST -- it is recorded right after the peer
+ * has read them, reads the error, or closes, so it follows them).  The twin's
  * state moves in step under the lock, so both views keep the same sequence
  * numbers (ISNs are a function of the 4-tuple, frame.h).  Bytes one end
  * sent and recorded before the other end existed (accept had not returned)
@@ -65,6 +68,7 @@ struct sf_capture_flow {
 	struct sf_capture_flow *next; /* twin registry chain */
 	struct sf_capture_flow *twin; /* the other end, in this process */
 	uint64_t skip_in; /* received bytes the other end already recorded */
+	uint64_t unread;  /* twin: bytes the other end sent that we have not recorded yet */
 	struct sf_frame_endpoint hint; /* connect in progress: the peer */
 	unsigned gen;   /* process generation (forks) that opened the flow */
 	uint8_t state;  /* CF_* in capture.c */

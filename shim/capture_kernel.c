@@ -1,5 +1,9 @@
-/* Capture glue for kernel sockets (see capture_kernel.h): which bytes a
- * data call really moved, and the addresses they went between. */
+/* Capture glue for managed sockets (see capture_kernel.h): which bytes a
+ * data call really moved, and the addresses they went between -- the
+ * kernel's for a kernel socket, the virtual network's for a virtual one
+ * (its fd is an AF_UNIX pair: only the call results are shared).  What only
+ * the virtual network knows (a close that resets, a datagram nobody
+ * received) it hands out through vsock.h's capture functions. */
 #include "capture_kernel.h"
 
 #include <errno.h>
@@ -11,6 +15,7 @@
 #include "capture.h"
 #include "scenario.h"
 #include "shim.h"
+#include "vsock.h"
 
 static bool is_tcp(const struct sf_socket *s)
 {
@@ -38,6 +43,15 @@ static in_port_t port_of(const struct sockaddr_storage *a, socklen_t len)
 	return 0;
 }
 
+static bool is_wildcard(const struct sockaddr_storage *a)
+{
+	static const struct in6_addr any6;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr == htonl(INADDR_ANY);
+	return a->ss_family == AF_INET6 &&
+	       memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &any6, sizeof(any6)) == 0;
+}
+
 static void copy_addrs(struct sf_socket *s, struct addrs *a)
 {
 	sf_depth++; /* a signal handler's socket call must not take s->lock again */
@@ -60,6 +74,15 @@ static void get_addrs(struct sf_socket *s, int fd, struct addrs *a, bool need_pe
 		sf_socket_learn_addresses(s, fd);
 		copy_addrs(s, a);
 	}
+}
+
+/* getpeername of the socket's backend (a virtual socket's fd is one end of
+ * an AF_UNIX pair, which has a peer of its own). */
+static bool has_peer(struct sf_socket *s, int fd, struct sockaddr_storage *p, socklen_t *pl)
+{
+	if (s->v)
+		return sf_vsock_getpeername(s->v, (struct sockaddr *)p, pl) == 0;
+	return sf_libc()->getpeername(fd, (struct sockaddr *)p, pl) == 0;
 }
 
 /* Opens the flow if the handshake has not been recorded yet (a connect that
@@ -85,12 +108,19 @@ static void refused(struct sf_socket *s, int fd, const struct sockaddr *addr, so
 {
 	struct addrs a;
 	get_addrs(s, fd, &a, false);
+	/* A virtual connect that failed gave its port back; the network still
+	 * knows which it was, and the source it chose. */
+	if (s->v && (!port_of(&a.local, a.llen) || is_wildcard(&a.local)))
+		sf_vsock_capture_source(s->v, addr, len, &a.local, &a.llen);
 	if (!port_of(&a.local, a.llen)) {
 		/* The kernel never saw the connect (an injected refusal): a
-		 * wildcard source with an ephemeral-range port (ip(7)
+		 * wildcard source (a virtual socket: the network's choice of
+		 * source) with an ephemeral-range port (ip(7)
 		 * ip_local_port_range starts at 32768) stands in for it. */
-		memset(&a.local, 0, sizeof(a.local));
-		a.local.ss_family = addr->sa_family;
+		if (!s->v || a.local.ss_family != addr->sa_family) {
+			memset(&a.local, 0, sizeof(a.local));
+			a.local.ss_family = addr->sa_family;
+		}
 		in_port_t p = htons((uint16_t)(32768 + s->conn_index % 28000));
 		if (addr->sa_family == AF_INET6) {
 			((struct sockaddr_in6 *)&a.local)->sin6_port = p;
@@ -146,7 +176,7 @@ void sf_capsock_so_error(struct sf_socket *s, int fd, int err)
 		 * peer. */
 		struct sockaddr_storage p;
 		socklen_t pl = sizeof(p);
-		if (sf_libc()->getpeername(fd, (struct sockaddr *)&p, &pl) == 0)
+		if (has_peer(s, fd, &p, &pl))
 			ensure_open(s, fd);
 	}
 	errno = saved;
@@ -194,10 +224,25 @@ static void tx_sendfile(struct sf_socket *s, const struct sf_io *io, long r)
 	free(buf);
 }
 
-/* One datagram of ours: from the socket's address to dst (or its peer). */
+/* A datagram the virtual network did not deliver: it left, and nobody in
+ * this process will receive (and record) it. */
+static void undelivered(const struct sockaddr *src, socklen_t slen, const struct sockaddr *dst,
+			socklen_t dlen, const void *data, size_t len)
+{
+	struct iovec v = {(void *)data, len};
+	sf_capture_dgram(NULL, SF_FRAME_OUT, src, slen, dst, dlen, &v, 1, len);
+}
+
+/* One datagram of ours: from the socket's address to dst (or its peer).  A
+ * virtual socket's datagrams are recorded by their receiver (below), or
+ * here if undelivered. */
 static void dgram_tx(struct sf_socket *s, int fd, const struct sockaddr *dst, socklen_t dlen,
 		     const struct iovec *iov, size_t iovcnt, size_t len)
 {
+	if (s->v) {
+		sf_vnet_capture_undelivered(undelivered);
+		return;
+	}
 	struct addrs a;
 	get_addrs(s, fd, &a, false);
 	if (!dst) {
@@ -225,7 +270,20 @@ static void dgram_rx(struct sf_socket *s, int fd, const struct sockaddr *src, so
 			slen = a.llen;
 		}
 	}
-	sf_capture_dgram(&s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen, iov, iovcnt,
+	if (s->v && is_wildcard(&a.local) && src->sa_family == a.local.ss_family) {
+		/* A wildcard receiver: the virtual network keeps no destination
+		 * with the datagram; the sender's address stands for it (exact
+		 * when the sender was unbound too: its source is the address it
+		 * sent to). */
+		in_port_t port = port_of(&a.local, a.llen);
+		memcpy(&a.local, src, slen < sizeof(a.local) ? slen : sizeof(a.local));
+		a.llen = slen;
+		if (a.local.ss_family == AF_INET)
+			((struct sockaddr_in *)&a.local)->sin_port = port;
+		else
+			((struct sockaddr_in6 *)&a.local)->sin6_port = port;
+	}
+	sf_capture_dgram(s->v ? NULL : &s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen, iov, iovcnt,
 			 len);
 }
 
@@ -313,10 +371,19 @@ void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r,
 	int saved = errno;
 	struct iovec one;
 	const struct iovec *iov;
+	if (s->v && is_udp(s) && tx)
+		sf_vnet_capture_undelivered(undelivered); /* a zero-length one too */
 	if (is_tcp(s)) {
+		struct addrs a;
 		if (r == -ECONNRESET) {
 			if (sf_capture_tcp_started(&s->cap))
 				sf_capture_tcp_rst(&s->cap, SF_FRAME_IN);
+		} else if (r == -ECONNREFUSED && !sf_capture_tcp_started(&s->cap) &&
+			   sf_capture_tcp_get_hint(&s->cap, &a.peer, &a.plen) == 0) {
+			/* A connect in progress refused, learnt from a data call
+			 * instead of SO_ERROR. */
+			refused(s, io->fd, (struct sockaddr *)&a.peer, a.plen);
+			sf_capture_tcp_hint(&s->cap, NULL, 0);
 		} else if (tx || (io->flags & MSG_PEEK) || r < 0) {
 			/* sent bytes are recorded when sent; a peek moves nothing */
 		} else if (r == 0) {
@@ -394,6 +461,12 @@ void sf_capsock_reset(struct sf_socket *s, int fd)
 
 void sf_capsock_release(struct sf_socket *s)
 {
-	if (is_tcp(s) || is_udp(s))
-		sf_capture_close(&s->cap);
+	if (!sf_capture_on || !(is_tcp(s) || is_udp(s)))
+		return;
+	/* Closing a virtual connection with unread data (or SO_LINGER 0)
+	 * resets the peer instead of ending the stream: our RST, no FIN.
+	 * (The release hook runs before the network releases the socket.) */
+	if (s->v && is_tcp(s) && sf_capture_tcp_started(&s->cap) && sf_vsock_close_resets(s->v))
+		sf_capture_tcp_rst(&s->cap, SF_FRAME_OUT);
+	sf_capture_close(&s->cap);
 }

@@ -192,4 +192,9 @@ short vudp_poll_mask(struct sf_vsock *v);
 void vudp_release(struct sf_vsock *v);
 int vudp_connect(struct sf_vsock *v, const struct vaddr *dst);
 
+/* vcapture.c: a datagram vudp_send did not deliver (no socket there, or its
+ * queue full), for the capture to record when the send returns. */
+void vcap_undelivered(const struct sf_vsock *v, const struct vaddr *from, const struct vaddr *to,
+		      const struct iovec *iov, int cnt, size_t len);
+
 #endif

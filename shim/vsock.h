@@ -127,6 +127,22 @@ bool sf_vnet_is_hidden(int fd);
 void sf_vnet_evict(int fd);
 int sf_vnet_close_range(unsigned first, unsigned last, int flags);
 
+/* Capture (vcapture.c; the glue in capture_kernel.c records, after the
+ * network lock is dropped).  Whether closing v now sends its peer a RST
+ * (unread data, SO_LINGER 0) instead of a FIN: */
+bool sf_vsock_close_resets(struct sf_vsock *v);
+/* The source address (and port, even one a failed connect gave back) of
+ * v's packets to dst: 0, or -errno. */
+int sf_vsock_capture_source(struct sf_vsock *v, const struct sockaddr *dst, socklen_t dlen,
+			    struct sockaddr_storage *out, socklen_t *olen);
+/* Hands each datagram this thread's virtual sends left undelivered since
+ * the last call to fn, with the addresses the network gave it, and forgets
+ * it.  (Delivered ones are recorded by the receiving socket, in this
+ * process by construction, when it reads them.) */
+void sf_vnet_capture_undelivered(void (*fn)(const struct sockaddr *src, socklen_t slen,
+					    const struct sockaddr *dst, socklen_t dlen, const void *data,
+					    size_t len));
+
 void sf_vnet_atfork_prepare(void);
 void sf_vnet_atfork_parent(void);
 void sf_vnet_atfork_child(void);

@@ -269,10 +269,12 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		if (v->has_remote && memcmp(&v->remote.ip, &dst.ip, 16) == 0 && v->remote.port == dst.port) {
 			v->so_error = ECONNREFUSED;
 		}
+		vcap_undelivered(v, &from, &dst, iov, cnt, len);
 		r = (long)len;
 		goto out;
 	}
 	if (o->dq_head && o->dq_bytes + len + DGRAM_OVERHEAD > (size_t)o->rcvbuf) {
+		vcap_undelivered(v, &from, &dst, iov, cnt, len);
 		r = (long)len; /* dropped: the receiver's buffer is full */
 		goto out;
 	}
