@@ -1,7 +1,8 @@
-/* Capture for kernel pass-through sockets: what conn.c and io.c tell the
- * capture interface (capture.h) after each real call, with the addresses
- * the kernel reports for the socket.  Every function is a no-op unless
- * capture is on, and keeps errno. */
+/* Capture for managed sockets, kernel and virtual alike: what conn.c and
+ * io.c tell the capture interface (capture.h) after each call, with the
+ * addresses of the socket's backend (the kernel's getsockname/getpeername,
+ * or the virtual network's).  Every function is a no-op unless capture is
+ * on, and keeps errno; none is called with the network lock held. */
 #ifndef SF_CAPTURE_KERNEL_H
 #define SF_CAPTURE_KERNEL_H
 
