@@ -11,7 +11,14 @@
  * while installing an fd (pool_lock, through sf_socket_new) and while a
  * socket's last reference goes (sf_socket_put -> pool_lock), never the other
  * way round: sf_socket_put calls the network's release hook before taking
- * pool_lock.  The fault engine takes no lock on its hot path (atomic
+ * pool_lock.  (sf_socket_learn_addresses asks a virtual socket's names, so
+ * takes sf_vnet_lock, under the socket's lock: safe because the network
+ * never takes a socket's lock.)  The capture glue for virtual sockets
+ * (capture_kernel.c) asks the network what only it knows (vcapture.c:
+ * sf_vnet_lock, alone) between capture calls, never under capture_lock;
+ * under sf_vnet_lock, vudp.c only notes undelivered datagrams in a
+ * thread-local list the glue records from after the call.  The fault
+ * engine takes no lock on its hot path (atomic
  * counters).  pthread_atfork handlers take log_lock, sf_vnet_lock,
  * pool_lock, then capture_lock and release them in parent and child; socket
  * locks and the network's condition variables are re-initialised in the
