@@ -10,6 +10,7 @@
 #include "io.h"
 #include "report.h"
 #include "shim.h"
+#include "vsock.h"
 #include "wait.h"
 
 static atomic_uint conn_counter; /* order of connections in this process */
@@ -92,8 +93,9 @@ void sf_track_accepted(int lfd, int nfd)
 	sf_socket_put(ls);
 }
 
-/* Generic lifecycle call: faults, then the real call. */
-#define LIFECYCLE(call, s, fd, realcall)                                      \
+/* Generic lifecycle call: faults, then the call itself (negcall: a result
+ * or -errno, from the kernel or the virtual network). */
+#define LIFECYCLE(call, s, fd, negcall)                                       \
 	do {                                                                  \
 		struct sf_call_ctx c_;                                        \
 		struct sf_verdict v_;                                         \
@@ -101,10 +103,47 @@ void sf_track_accepted(int lfd, int nfd)
 		if (decide(call, s, fd, NULL, &c_, &v_)) {                    \
 			if (common_action(&v_, &r_))                          \
 				return (int)done(&c_, &v_, r_);               \
-			return (int)done(&c_, &v_, sf_neg(realcall));         \
+			return (int)done(&c_, &v_, (negcall));                \
 		}                                                             \
-		return (int)sf_neg(realcall);                                 \
+		return (int)(negcall);                                        \
 	} while (0)
+
+/* The calls themselves, on the kernel socket or the virtual one: a result or
+ * -errno.  Everything above them (faults, bookkeeping) is shared. */
+static long do_connect(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen_t len)
+{
+	if (s->v)
+		return sf_vsock_connect(s->v, fd, addr, len);
+	return sf_neg(sf_libc()->connect(fd, addr, len));
+}
+
+static long do_getsockopt(struct sf_socket *s, int fd, int level, int name, void *val, socklen_t *len)
+{
+	if (s->v)
+		return sf_vsock_getsockopt(s->v, fd, level, name, val, len);
+	return sf_neg(sf_libc()->getsockopt(fd, level, name, val, len));
+}
+
+static long do_setsockopt(struct sf_socket *s, int fd, int level, int name, const void *val, socklen_t len)
+{
+	if (s->v)
+		return sf_vsock_setsockopt(s->v, fd, level, name, val, len);
+	return sf_neg(sf_libc()->setsockopt(fd, level, name, val, len));
+}
+
+static long do_listen(struct sf_socket *s, int fd, int backlog)
+{
+	if (s->v)
+		return sf_vsock_listen(s->v, fd, backlog);
+	return sf_neg(sf_libc()->listen(fd, backlog));
+}
+
+static long do_shutdown(struct sf_socket *s, int fd, int how)
+{
+	if (s->v)
+		return sf_vsock_shutdown(s->v, fd, how);
+	return sf_neg(sf_libc()->shutdown(fd, how));
+}
 
 int sf_bind(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen_t len)
 {
@@ -114,7 +153,7 @@ int sf_bind(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen_t 
 	bool fired = decide(SF_CALL_bind, s, fd, addr, &c, &v);
 	if (fired && common_action(&v, &r))
 		return (int)done(&c, &v, r);
-	r = sf_neg(sf_libc()->bind(fd, addr, len));
+	r = s->v ? sf_vsock_bind(s->v, addr, len) : sf_neg(sf_libc()->bind(fd, addr, len));
 	if (r == 0)
 		sf_socket_learn_addresses(s, fd);
 	if (fired)
@@ -124,7 +163,7 @@ int sf_bind(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen_t 
 
 int sf_listen(struct sf_socket *s, int fd, int backlog)
 {
-	LIFECYCLE(SF_CALL_listen, s, fd, sf_libc()->listen(fd, backlog));
+	LIFECYCLE(SF_CALL_listen, s, fd, do_listen(s, fd, backlog));
 }
 
 int sf_accept(struct sf_socket *ls, enum sf_call call, int fd, struct sockaddr *addr, socklen_t *len,
@@ -148,11 +187,19 @@ int sf_accept(struct sf_socket *ls, enum sf_call call, int fd, struct sockaddr *
 			return (int)done(&c, &v, r);
 		}
 	}
-	int nfd = call == SF_CALL_accept ? sf_libc()->accept(fd, addr, len)
-					 : sf_libc()->accept4(fd, addr, len, flags);
-	if (nfd < 0)
-		return (int)(fired ? done(&c, &v, -errno) : -errno);
-	sf_track(nfd, ls->domain, ls->type, ls->protocol);
+	int nfd;
+	if (ls->v) {
+		/* The virtual network installs the new socket itself. */
+		nfd = sf_vsock_accept(ls->v, fd, addr, len, call == SF_CALL_accept ? 0 : flags);
+		if (nfd < 0)
+			return (int)(fired ? done(&c, &v, nfd) : nfd);
+	} else {
+		nfd = call == SF_CALL_accept ? sf_libc()->accept(fd, addr, len)
+					     : sf_libc()->accept4(fd, addr, len, flags);
+		if (nfd < 0)
+			return (int)(fired ? done(&c, &v, -errno) : -errno);
+		sf_track(nfd, ls->domain, ls->type, ls->protocol);
+	}
 	struct sf_socket *s = sf_socket_get(nfd);
 	if (s) {
 		note_connection(s, nfd, SF_DIR_IN);
@@ -172,7 +219,7 @@ static long connect_action(struct sf_socket *s, int fd, const struct sockaddr *a
 	long r;
 	switch (rule->action) {
 	case SF_ACT_EINTR:
-		r = sf_neg(sf_libc()->connect(fd, addr, len));
+		r = do_connect(s, fd, addr, len);
 		if (r == 0 || r == -EINPROGRESS) {
 			note_connection(s, fd, SF_DIR_OUT);
 			if (rule->signal)
@@ -201,7 +248,7 @@ static long connect_action(struct sf_socket *s, int fd, const struct sockaddr *a
 			 * elided. */
 			struct timeval tv = {0, 0};
 			socklen_t l = sizeof(tv);
-			sf_libc()->getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &l);
+			do_getsockopt(s, fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &l);
 			if (!tv.tv_sec && !tv.tv_usec)
 				return -ETIMEDOUT;
 			r = sf_block_forever_or_timeout(fd, false);
@@ -209,7 +256,7 @@ static long connect_action(struct sf_socket *s, int fd, const struct sockaddr *a
 		/* inet_stream_connect(): SO_SNDTIMEO expiring gives EINPROGRESS. */
 		return r == -EAGAIN ? -EINPROGRESS : r;
 	default:
-		r = sf_neg(sf_libc()->connect(fd, addr, len));
+		r = do_connect(s, fd, addr, len);
 		if (r == 0 || r == -EINPROGRESS)
 			note_connection(s, fd, SF_DIR_OUT);
 		return r;
@@ -228,7 +275,7 @@ int sf_connect(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen
 			return (int)done(&c, &v, r);
 		return (int)done(&c, &v, connect_action(s, fd, addr, len, &v));
 	}
-	r = sf_neg(sf_libc()->connect(fd, addr, len));
+	r = do_connect(s, fd, addr, len);
 	if (r == 0 || r == -EINPROGRESS)
 		note_connection(s, fd, SF_DIR_OUT);
 	return (int)r;
@@ -236,8 +283,16 @@ int sf_connect(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen
 
 int sf_getpeername(struct sf_socket *s, int fd, struct sockaddr *addr, socklen_t *len)
 {
-	(void)s;
+	if (s->v)
+		return sf_vsock_getpeername(s->v, addr, len);
 	return (int)sf_neg(sf_libc()->getpeername(fd, addr, len));
+}
+
+int sf_getsockname(struct sf_socket *s, int fd, struct sockaddr *addr, socklen_t *len)
+{
+	if (s->v)
+		return sf_vsock_getsockname(s->v, addr, len);
+	return (int)sf_neg(sf_libc()->getsockname(fd, addr, len));
 }
 
 int sf_getsockopt(struct sf_socket *s, int fd, int level, int name, void *val, socklen_t *len)
@@ -249,28 +304,29 @@ int sf_getsockopt(struct sf_socket *s, int fd, int level, int name, void *val, s
 		if (e) {
 			int dummy;
 			socklen_t dl = sizeof(dummy);
-			sf_libc()->getsockopt(fd, level, name, &dummy, &dl);
+			do_getsockopt(s, fd, level, name, &dummy, &dl);
 			*(int *)val = e;
 			*len = sizeof(int);
 			return 0;
 		}
 	}
-	LIFECYCLE(SF_CALL_getsockopt, s, fd, sf_libc()->getsockopt(fd, level, name, val, len));
+	LIFECYCLE(SF_CALL_getsockopt, s, fd, do_getsockopt(s, fd, level, name, val, len));
 }
 
 int sf_setsockopt(struct sf_socket *s, int fd, int level, int name, const void *val, socklen_t len)
 {
-	LIFECYCLE(SF_CALL_setsockopt, s, fd, sf_libc()->setsockopt(fd, level, name, val, len));
+	LIFECYCLE(SF_CALL_setsockopt, s, fd, do_setsockopt(s, fd, level, name, val, len));
 }
 
 int sf_shutdown(struct sf_socket *s, int fd, int how)
 {
-	LIFECYCLE(SF_CALL_shutdown, s, fd, sf_libc()->shutdown(fd, how));
+	LIFECYCLE(SF_CALL_shutdown, s, fd, do_shutdown(s, fd, how));
 }
 
 int sf_ioctl(struct sf_socket *s, int fd, unsigned long req, void *arg)
 {
-	(void)s;
+	if (s->v)
+		return sf_vsock_ioctl(s->v, fd, req, arg);
 	return (int)sf_neg(sf_libc()->ioctl(fd, req, arg));
 }
 

@@ -15,6 +15,7 @@ int sf_listen(struct sf_socket *s, int fd, int backlog);
 int sf_accept(struct sf_socket *ls, enum sf_call call, int fd, struct sockaddr *addr,
 	      socklen_t *len, int flags);
 int sf_connect(struct sf_socket *s, int fd, const struct sockaddr *addr, socklen_t len);
+int sf_getsockname(struct sf_socket *s, int fd, struct sockaddr *addr, socklen_t *len);
 int sf_getpeername(struct sf_socket *s, int fd, struct sockaddr *addr, socklen_t *len);
 int sf_getsockopt(struct sf_socket *s, int fd, int level, int name, void *val, socklen_t *len);
 int sf_setsockopt(struct sf_socket *s, int fd, int level, int name, const void *val, socklen_t len);

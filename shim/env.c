@@ -139,17 +139,12 @@ int sf_env_load(void)
 		sf_env_message("sockfault: SOCKFAULT_PCAP: capture is not part of this build yet");
 		return -1;
 	}
-	if (c->net == SF_NET_VIRTUAL) {
-		sf_env_message("sockfault: %s: the virtual network is not part of this build yet",
-			       net ? "SOCKFAULT_NET" : c->scenario.path);
-		return -1;
-	}
 	return 0;
 }
 
 bool sf_env_engaged(void)
 {
-	return sf_config.has_scenario && sf_config.scenario.nrules > 0;
+	return (sf_config.has_scenario && sf_config.scenario.nrules > 0) || sf_config.net == SF_NET_VIRTUAL;
 }
 
 void sf_env_after_fork(void)

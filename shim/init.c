@@ -1,11 +1,17 @@
 /* Process-level setup: the library constructor (environment, scenario,
  * inherited sockets), fork handling and the sf_ debugging surface.
  *
- * Lock order (outermost first): socket->lock -> pool_lock (socket.c);
- * log_lock (report.c) is a leaf taken with nothing else held.  The fault
- * engine takes no lock on its hot path (atomic counters).  pthread_atfork
- * handlers take log_lock then pool_lock and release them in parent and
- * child; socket locks are re-initialised in the child. */
+ * Lock order (outermost first): sf_vnet_lock (vnet.c) -> socket->lock ->
+ * pool_lock (socket.c); log_lock (report.c) is a leaf taken with nothing
+ * else held.  The virtual network takes sf_vnet_lock alone for its own state
+ * and drops it before anything reaches the fault engine or the log; it may
+ * hold it while installing an fd (pool_lock, through sf_socket_new) and
+ * while a socket's last reference goes (sf_socket_put -> pool_lock), never
+ * the other way round: sf_socket_put calls the network's release hook before
+ * taking pool_lock.  The fault engine takes no lock on its hot path (atomic
+ * counters).  pthread_atfork handlers take log_lock, sf_vnet_lock, then
+ * pool_lock and release them in parent and child; socket locks and the
+ * network's condition variables are re-initialised in the child. */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +26,7 @@
 #include "fault.h"
 #include "report.h"
 #include "shim.h"
+#include "vsock.h"
 
 bool sf_engaged; /* written only by the constructor, before main */
 __thread int sf_depth __attribute__((tls_model("initial-exec")));
@@ -46,12 +53,14 @@ static void adopt_inherited(void)
 static void atfork_prepare(void)
 {
 	sf_report_atfork_prepare();
+	sf_vnet_atfork_prepare();
 	sf_socket_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
 	sf_socket_atfork_parent();
+	sf_vnet_atfork_parent();
 	sf_report_atfork_parent();
 }
 
@@ -82,6 +91,7 @@ static void atfork_child(void)
 {
 	int saved = errno;
 	sf_socket_atfork_child();
+	sf_vnet_atfork_child();
 	sf_report_atfork_child();
 	sf_depth++;
 	reconcile_table();
@@ -106,6 +116,8 @@ __attribute__((constructor)) static void sf_init(void)
 		sf_env_message("sockfault: out of memory indexing %s", sf_config.scenario.path);
 		_exit(2);
 	}
+	if (sf_config.net == SF_NET_VIRTUAL)
+		sf_vnet_init();
 	sf_engaged = sf_env_engaged();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	adopt_inherited();
@@ -150,5 +162,26 @@ SF_EXPORT int sf_validate_all(void)
 		if (r)
 			return r;
 	}
+	if (sf_vnet_on) {
+		const char *why;
+		return sf_vnet_validate(&why);
+	}
 	return 0;
+}
+
+/* The number of live virtual sockets (open, or closed but still referenced
+ * by a peer or a listener's queue). */
+SF_EXPORT unsigned sf_vnet_socket_count(void)
+{
+	return sf_vnet_on ? sf_vnet_count() : 0;
+}
+
+/* sf_vnet_validate with the reason, for tests: NULL when every virtual
+ * socket is consistent. */
+SF_EXPORT const char *sf_vnet_check(void)
+{
+	const char *why = NULL;
+	if (sf_vnet_on && sf_vnet_validate(&why) != 0 && !why)
+		why = "invalid";
+	return why;
 }

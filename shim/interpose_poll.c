@@ -2,6 +2,7 @@
  * and glibc's fortified __poll_chk/__ppoll_chk.  Without anything engaged they
  * are plain forwards; engaged, wait.c adjusts what faults change. */
 #include "shim.h"
+#include "vsock.h"
 #include "wait.h"
 
 extern void __chk_fail(void) __attribute__((noreturn));
@@ -88,7 +89,18 @@ SF_EXPORT int epoll_create1(int flags)
 
 SF_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
-	return sf_libc()->epoll_ctl(epfd, op, fd, ev);
+	int r = sf_libc()->epoll_ctl(epfd, op, fd, ev);
+	if (sf_unlikely(sf_vnet_on) && r == 0 && ev && (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD)) {
+		/* Which events the program asked for (EPOLLRDHUP is reported
+		 * only then); the kernel keeps the rest of the registration. */
+		struct sf_socket *s = sf_engaged_socket(fd);
+		if (s) {
+			if (s->v)
+				sf_vsock_note_epoll(s->v, ev->events);
+			sf_socket_put(s);
+		}
+	}
+	return r;
 }
 
 SF_EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)

@@ -4,6 +4,7 @@
  * or to the connection layer (conn.c) when the shim has work to do. */
 #include "conn.h"
 #include "shim.h"
+#include "vsock.h"
 
 SF_EXPORT int socket(int domain, int type, int protocol)
 {
@@ -11,6 +12,8 @@ SF_EXPORT int socket(int domain, int type, int protocol)
 		int e = sf_socket_fault(SF_CALL_socket);
 		if (e)
 			return (int)sf_ret(e);
+		if (sf_vnet_handles(domain, type, protocol) && !sf_depth)
+			return (int)sf_ret(sf_vsock_socket(domain, type, protocol));
 	}
 	int fd = sf_libc()->socket(domain, type, protocol);
 	if (fd >= 0)
@@ -90,7 +93,12 @@ SF_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 SF_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	return sf_libc()->getsockname(fd, addr, len);
+	struct sf_socket *s = sf_engaged_socket(fd);
+	if (sf_likely(!s))
+		return sf_libc()->getsockname(fd, addr, len);
+	int r = sf_getsockname(s, fd, addr, len);
+	sf_socket_put(s);
+	return (int)sf_ret(r);
 }
 
 SF_EXPORT int getpeername(int fd, struct sockaddr *addr, socklen_t *len)

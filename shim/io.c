@@ -15,6 +15,7 @@
 #include "fault.h"
 #include "report.h"
 #include "shim.h"
+#include "vsock.h"
 #include "wait.h"
 
 /* A UDP datagram held back by reorder/duplicate. */
@@ -53,7 +54,8 @@ static bool is_tx(const struct sf_io *io)
 	return sf_call_family[io->call] == SF_FAM_send;
 }
 
-/* The real call, as described by io.  -errno on failure. */
+/* The real call, as described by io, on the kernel socket.  -errno on
+ * failure. */
 long sf_io_perform(const struct sf_io *io)
 {
 	const struct sf_syscalls *libc = sf_libc();
@@ -95,8 +97,17 @@ static int clip_iov(const struct iovec *iov, int cnt, size_t limit, struct iovec
 	return n;
 }
 
+/* The real call on the virtual socket or the kernel's. */
+static long perform(struct sf_socket *s, const struct sf_io *io)
+{
+	if (s->v)
+		return sf_vsock_io(s->v, io);
+	return sf_io_perform(io);
+}
+
 /* Performs io moving at most limit bytes (0: no limit) -- messages for the
  * mmsg calls -- and counts the bytes moved. */
+
 static long perform_limited(struct sf_socket *s, const struct sf_io *io, uint64_t limit)
 {
 	struct sf_io c = *io;
@@ -128,7 +139,7 @@ static long perform_limited(struct sf_socket *s, const struct sf_io *io, uint64_
 			c.len = limit;
 		}
 	}
-	r = sf_io_perform(&c);
+	r = perform(s, &c);
 	if (c.msg == &m) {
 		/* recvmsg wrote these into our copy; the program reads them. */
 		io->msg->msg_namelen = m.msg_namelen;
@@ -156,7 +167,9 @@ static long epipe(const struct sf_io *io)
 static void reset_kernel(struct sf_socket *s, int fd)
 {
 	int saved = errno;
-	if (s->domain == AF_INET || s->domain == AF_INET6) {
+	if (s->v)
+		sf_vsock_reset(s->v, fd);
+	else if (s->domain == AF_INET || s->domain == AF_INET6) {
 		struct sockaddr sa = {.sa_family = AF_UNSPEC};
 		sf_libc()->connect(fd, &sa, sizeof(sa));
 	} else {
@@ -247,12 +260,27 @@ static struct sf_dgram *dgram_copy_tx(const struct sf_io *io)
 	return d;
 }
 
-static long send_dgram(int fd, const struct sf_dgram *d)
+static long send_dgram(struct sf_socket *s, int fd, const struct sf_dgram *d)
 {
 	struct iovec iov = {(void *)d->data, d->len};
 	struct msghdr m = {.msg_name = d->addrlen ? (void *)&d->addr : NULL, .msg_namelen = d->addrlen,
 			   .msg_iov = &iov, .msg_iovlen = 1};
+	if (s->v)
+		return sf_vsock_io(s->v, &(struct sf_io){.call = SF_CALL_sendmsg, .fd = fd, .msg = &m,
+							 .flags = MSG_NOSIGNAL});
 	return sf_neg(sf_libc()->sendmsg(fd, &m, MSG_NOSIGNAL));
+}
+
+/* shutdown(2) on the kernel socket or the virtual one (close and truncate
+ * actions: the stream really ends, so waits agree). */
+static void shut(struct sf_socket *s, int fd, int how)
+{
+	int saved = errno;
+	if (s->v)
+		sf_vsock_shutdown(s->v, fd, how);
+	else
+		sf_libc()->shutdown(fd, how);
+	errno = saved;
 }
 
 /* Delivers a held datagram to a recv-family io, as the kernel would have. */
@@ -324,7 +352,7 @@ static int sticky(struct sf_socket *s, const struct sf_io *io, long *r, uint64_t
 	if (lim != UINT64_MAX) {
 		if (done >= lim) {
 			atomic_fetch_or(&s->state, SF_SOCK_PEER_FIN);
-			sf_libc()->shutdown(io->fd, SHUT_RD);
+			shut(s, io->fd, SHUT_RD);
 			*r = 0;
 			return 1;
 		}
@@ -366,7 +394,7 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
 		case SF_ACT_DUPLICATE:
 			r = perform_limited(s, io, 0);
 			if (r >= 0 && (d = dgram_copy_tx(io))) {
-				send_dgram(io->fd, d);
+				send_dgram(s, io->fd, d);
 				free(d);
 			}
 			return r;
@@ -375,7 +403,7 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
 				return -ENOBUFS;
 			if (d->len)
 				d->data[sf_fault_pick(v, (struct sf_range){0, d->len - 1})] ^= 0xff;
-			r = send_dgram(io->fd, d);
+			r = send_dgram(s, io->fd, d);
 			free(d);
 			return r < 0 ? r : (long)sf_io_length(io);
 		default: /* reorder: held until the next datagram has gone */
@@ -386,7 +414,7 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
 			s->held_tx = d;
 			pthread_mutex_unlock(&s->lock);
 			if (prev) {
-				send_dgram(io->fd, prev);
+				send_dgram(s, io->fd, prev);
 				free(prev);
 			}
 			return (long)d->len;
@@ -486,7 +514,7 @@ static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_v
 		/* shutdown(SHUT_RD) makes the kernel agree: poll reports the fd
 		 * readable and reads return 0, as after the peer's FIN. */
 		atomic_fetch_or(&s->state, SF_SOCK_PEER_FIN);
-		sf_libc()->shutdown(io->fd, SHUT_RD);
+		shut(s, io->fd, SHUT_RD);
 		return 0;
 	case SF_ACT_BANDWIDTH: {
 		uint64_t rate = sf_fault_pick(v, rule->amount);
@@ -520,7 +548,7 @@ static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_v
 		if (tx && r >= 0 && atomic_load(&s->bytes_out) >= atomic_load(&s->limit_out)) {
 			/* The stream ends here: a real FIN for the peer. */
 			atomic_fetch_or(&s->state, SF_SOCK_WR_SHUT);
-			sf_libc()->shutdown(io->fd, SHUT_WR);
+			shut(s, io->fd, SHUT_WR);
 		}
 		return r;
 	}
@@ -567,7 +595,7 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 out:
 	/* A datagram held back by reorder goes out after the next one. */
 	if (flush) {
-		send_dgram(io->fd, flush);
+		send_dgram(s, io->fd, flush);
 		free(flush);
 	}
 	return r;
@@ -581,7 +609,7 @@ void sf_io_flush_held(struct sf_socket *s, int fd)
 	pthread_mutex_unlock(&s->lock);
 	if (d) {
 		int saved = errno;
-		send_dgram(fd, d);
+		send_dgram(s, fd, d);
 		free(d);
 		errno = saved;
 	}

@@ -19,6 +19,10 @@
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER; /* leaf lock */
 static struct sf_socket *pool;                                /* guarded by pool_lock */
+/* Written before the first virtual socket is installed (vsock_install), and
+ * only ever with the same value. */
+void (*sf_vsock_release_fn)(struct sf_vsock *v);
+int (*sf_vsock_name_fn)(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
 struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 {
@@ -50,6 +54,7 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 	s->held_tx = s->held_rx = NULL;
 	s->local_len = s->peer_len = 0;
 	s->next_free = NULL;
+	s->v = NULL;
 	/* Publish last: a reader that raced with the previous owner's release
 	 * sees the count go from 0 to 1 only once the fields are set. */
 	atomic_store_explicit(&s->refs, 1, memory_order_release);
@@ -71,6 +76,11 @@ void sf_socket_put(struct sf_socket *s)
 	free(s->held_tx);
 	free(s->held_rx);
 	s->held_tx = s->held_rx = NULL;
+	if (s->v) {
+		struct sf_vsock *v = s->v;
+		s->v = NULL;
+		sf_vsock_release_fn(v);
+	}
 	pthread_mutex_lock(&pool_lock);
 	s->next_free = pool;
 	pool = s;
@@ -103,6 +113,18 @@ void sf_socket_learn_addresses(struct sf_socket *s, int fd)
 	socklen_t l = sizeof(a);
 	int saved = errno;
 	pthread_mutex_lock(&s->lock);
+	if (s->v) {
+		if (sf_vsock_name_fn(s->v, false, (struct sockaddr *)&a, &l) == 0 && l <= sizeof(a)) {
+			s->local = a;
+			s->local_len = l;
+		}
+		l = sizeof(a);
+		if (sf_vsock_name_fn(s->v, true, (struct sockaddr *)&a, &l) == 0 && l <= sizeof(a)) {
+			s->peer = a;
+			s->peer_len = l;
+		}
+		goto done;
+	}
 	if (libc->getsockname(fd, (struct sockaddr *)&a, &l) == 0 && l <= sizeof(a)) {
 		s->local = a;
 		s->local_len = l;
@@ -112,6 +134,7 @@ void sf_socket_learn_addresses(struct sf_socket *s, int fd)
 		s->peer = a;
 		s->peer_len = l;
 	}
+done:
 	atomic_fetch_add_explicit(&s->addr_gen, 1, memory_order_release);
 	pthread_mutex_unlock(&s->lock);
 	errno = saved;

@@ -25,6 +25,7 @@ enum sf_socket_state {
 
 struct sf_rule_cache;
 struct sf_dgram;
+struct sf_vsock;
 
 struct sf_socket {
 	atomic_int refs;
@@ -51,7 +52,18 @@ struct sf_socket {
 	socklen_t local_len, peer_len; /* 0 = unknown / not connected */
 
 	struct sf_socket *next_free; /* pool link, see socket.c */
+
+	/* The virtual network's socket (vsock.h), or NULL for a kernel socket.
+	 * Set before the socket is installed, never changed afterwards. */
+	struct sf_vsock *v;
 };
+
+/* Called when the last reference to a socket with a virtual side goes
+ * (set by vnet.c; the core library does not link the network). */
+extern void (*sf_vsock_release_fn)(struct sf_vsock *v);
+/* getsockname (peer false) / getpeername of a virtual socket, for
+ * sf_socket_learn_addresses (set with sf_vsock_release_fn). */
+extern int (*sf_vsock_name_fn)(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
 /* A fresh socket with one reference; NULL if out of memory. */
 struct sf_socket *sf_socket_new(int domain, int type, int protocol);

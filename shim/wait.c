@@ -9,6 +9,7 @@
 #include "wait.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "fault.h"
 #include "report.h"
 #include "shim.h"
+#include "vsock.h"
 
 uint64_t sf_deadline_after(const struct timespec *t)
 {
@@ -57,7 +59,13 @@ long sf_block_forever_or_timeout(int fd, bool rx)
 {
 	struct timeval tv = {0, 0};
 	socklen_t l = sizeof(tv);
-	sf_libc()->getsockopt(fd, SOL_SOCKET, rx ? SO_RCVTIMEO : SO_SNDTIMEO, &tv, &l);
+	struct sf_socket *s = fd >= 0 ? sf_socket_get(fd) : NULL;
+	if (s && s->v)
+		sf_vsock_timeout(s->v, rx, &tv);
+	else
+		sf_libc()->getsockopt(fd, SOL_SOCKET, rx ? SO_RCVTIMEO : SO_SNDTIMEO, &tv, &l);
+	if (s)
+		sf_socket_put(s);
 	if (tv.tv_sec || tv.tv_usec) {
 		struct timespec ts = {tv.tv_sec, tv.tv_usec * 1000L};
 		if (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL) == EINTR)
@@ -144,8 +152,13 @@ int sf_poll(enum sf_call call, struct pollfd *fds, nfds_t n, const struct timesp
 		return -ENOMEM;
 	}
 	nfds_t changed = 0;
+	bool virt = false;
 	for (nfds_t i = 0; i < n; i++) {
 		saved[i] = fds[i];
+		if (sf_vnet_on && fds[i].fd >= 0 && !virt) {
+			struct sf_socket *vs = sf_fd_peek(fds[i].fd);
+			virt = vs && vs->v;
+		}
 		short m = fds[i].fd >= 0 && sf_fd_peek(fds[i].fd) ? masked_events(fds[i].fd, fds[i].events, true) : 0;
 		masks[i] = m;
 		if (!m)
@@ -158,7 +171,7 @@ int sf_poll(enum sf_call call, struct pollfd *fds, nfds_t n, const struct timesp
 		if (!(fds[i].events & ~(POLLERR | POLLHUP | POLLNVAL)))
 			fds[i].fd = -1;
 	}
-	int r = (int)sf_neg(sf_libc()->ppoll(fds, n, timeout, mask));
+	int r = virt ? sf_vnet_poll(fds, n, timeout, mask) : (int)sf_neg(sf_libc()->ppoll(fds, n, timeout, mask));
 	if (changed) {
 		int ready = 0;
 		for (nfds_t i = 0; i < n; i++) {
@@ -179,6 +192,75 @@ int sf_poll(enum sf_call call, struct pollfd *fds, nfds_t n, const struct timesp
 	return r;
 }
 
+/* select over a set with virtual fds: the same wait as poll (fs/select.c's
+ * POLLIN_SET / POLLOUT_SET / POLLEX_SET), so both see one readiness.
+ * INT_MIN when the sets hold no virtual fd. */
+static int select_virtual(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
+			  const sigset_t *mask)
+{
+	if (nfds < 0)
+		return INT_MIN;
+	int top = nfds < FD_SETSIZE ? nfds : FD_SETSIZE, n = 0;
+	bool virt = false;
+	for (int fd = 0; fd < top; fd++) {
+		if ((r && FD_ISSET(fd, r)) || (w && FD_ISSET(fd, w)) || (e && FD_ISSET(fd, e))) {
+			n++;
+			struct sf_socket *s = sf_fd_peek(fd);
+			if (s && s->v)
+				virt = true;
+		}
+	}
+	if (!virt)
+		return INT_MIN;
+	struct pollfd *p = calloc((size_t)n, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	int k = 0;
+	for (int fd = 0; fd < top; fd++) {
+		short ev = 0;
+		if (r && FD_ISSET(fd, r))
+			ev |= POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR;
+		if (w && FD_ISSET(fd, w))
+			ev |= POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR;
+		if (e && FD_ISSET(fd, e))
+			ev |= POLLPRI;
+		if (ev)
+			p[k++] = (struct pollfd){.fd = fd, .events = ev};
+	}
+	int res = sf_vnet_poll(p, (nfds_t)k, timeout, mask);
+	if (res >= 0) {
+		res = 0;
+		for (int i = 0; i < k; i++) {
+			int fd = p[i].fd;
+			short re = p[i].revents;
+			if (re & POLLNVAL) {
+				res = -EBADF;
+				break;
+			}
+			if (r && FD_ISSET(fd, r)) {
+				if (re & (POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR))
+					res++;
+				else
+					FD_CLR(fd, r);
+			}
+			if (w && FD_ISSET(fd, w)) {
+				if (re & (POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR))
+					res++;
+				else
+					FD_CLR(fd, w);
+			}
+			if (e && FD_ISSET(fd, e)) {
+				if (re & POLLPRI)
+					res++;
+				else
+					FD_CLR(fd, e);
+			}
+		}
+	}
+	free(p);
+	return res;
+}
+
 int sf_select(enum sf_call call, int nfds, fd_set *r, fd_set *w, fd_set *e,
 	      const struct timespec *timeout, const sigset_t *mask, struct timeval *tv_update)
 {
@@ -186,6 +268,19 @@ int sf_select(enum sf_call call, int nfds, fd_set *r, fd_set *w, fd_set *e,
 	if (wait_fault(call, timeout, &fr))
 		return (int)fr;
 	uint64_t deadline = sf_deadline_after(timeout);
+	if (sf_vnet_on) {
+		int vr = select_virtual(nfds, r, w, e, timeout, mask);
+		if (vr != INT_MIN) {
+			if (tv_update) {
+				struct timespec ts, *left = remaining(deadline, &ts);
+				if (left) {
+					tv_update->tv_sec = left->tv_sec;
+					tv_update->tv_usec = left->tv_nsec / 1000;
+				}
+			}
+			return vr;
+		}
+	}
 	for (int fd = 0; fd < nfds && fd < FD_SETSIZE; fd++) {
 		bool rd = r && FD_ISSET(fd, r), wr = w && FD_ISSET(fd, w);
 		if ((!rd && !wr) || !sf_fd_peek(fd))
@@ -206,6 +301,34 @@ int sf_select(enum sf_call call, int nfds, fd_set *r, fd_set *w, fd_set *e,
 		}
 	}
 	return res;
+}
+
+/* What epoll reports for a virtual fd: the kernel end said "readable" or
+ * "writable" (its token and buffer mirror the socket, see vsock.h); the
+ * exact bits come from the socket.  EPOLLRDHUP only when registered for.
+ * Relies on data.fd holding the fd, as for the fault masks above. */
+static uint32_t virtual_events(int fd, uint32_t kernel)
+{
+	struct sf_socket *s = sf_socket_get(fd);
+	if (!s)
+		return kernel;
+	if (!s->v) {
+		sf_socket_put(s);
+		return kernel;
+	}
+	uint32_t m = (uint16_t)sf_vsock_poll_mask(s->v), want = sf_vsock_epoll_events(s->v);
+	sf_socket_put(s);
+	if (!want)
+		want = EPOLLIN | EPOLLOUT; /* registered before we could see it */
+	uint32_t out = m & kernel & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM);
+	out |= m & (EPOLLERR | EPOLLHUP);
+	if (want & EPOLLRDHUP)
+		out |= m & EPOLLRDHUP;
+	if (!(want & EPOLLIN))
+		out &= ~(uint32_t)(EPOLLIN | EPOLLRDNORM);
+	if (!(want & EPOLLOUT))
+		out &= ~(uint32_t)(EPOLLOUT | EPOLLWRNORM);
+	return out;
 }
 
 int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
@@ -233,9 +356,12 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 		for (int i = 0; i < n; i++) {
 			int fd = ev[i].data.fd;
 			short m = 0;
-			if (fd >= 0 && sf_fd_peek(fd))
+			if (fd >= 0 && sf_fd_peek(fd)) {
 				m = masked_events(fd, (short)(ev[i].events & (EPOLLIN | EPOLLOUT | EPOLLPRI)),
 						  false);
+				if (sf_vnet_on)
+					ev[i].events = virtual_events(fd, ev[i].events);
+			}
 			if (m && nstalled < 16)
 				stalled[nstalled++] = fd;
 			ev[i].events &= ~(uint32_t)m;

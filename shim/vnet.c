@@ -1,0 +1,1360 @@
+/* The virtual network (see vsock.h): the network lock, the list of virtual
+ * sockets, addresses and ports, readiness mirroring and waits, socket
+ * creation, and the calls common to streams and datagrams (bind, names,
+ * options, ioctl, the data-call dispatch, poll). */
+#include "vnet_impl.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <linux/sockios.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "io.h"
+#include "shim.h"
+#include "wait.h"
+
+bool sf_vnet_on; /* written only by the constructor, before main */
+/* net.core.wmem_max / rmem_max, read once by the constructor (defaults are
+ * Debian's): setsockopt(SO_SNDBUF/SO_RCVBUF) clamps to them, then doubles. */
+int sf_vnet_wmem_max = 212992, sf_vnet_rmem_max = 212992;
+
+pthread_mutex_t sf_vnet_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sf_vsock *all;     /* guarded by sf_vnet_lock */
+static unsigned nall;            /* guarded by sf_vnet_lock */
+static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
+static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds */
+static pthread_condattr_t cond_attr; /* set by the constructor: CLOCK_MONOTONIC */
+
+void vnet_lock(void) { pthread_mutex_lock(&sf_vnet_lock); }
+void vnet_unlock(void) { pthread_mutex_unlock(&sf_vnet_lock); }
+
+static int read_sysctl(const char *path, int dflt)
+{
+	FILE *f = fopen(path, "re");
+	int v = dflt;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1 || v <= 0)
+			v = dflt;
+		fclose(f);
+	}
+	return v;
+}
+
+static void release_hook(struct sf_vsock *v);
+static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
+
+void sf_vnet_init(void)
+{
+	sf_vnet_on = true;
+	sf_vnet_wmem_max = read_sysctl("/proc/sys/net/core/wmem_max", 212992);
+	sf_vnet_rmem_max = read_sysctl("/proc/sys/net/core/rmem_max", 212992);
+	pthread_condattr_init(&cond_attr);
+	pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC);
+	next_ephemeral = 32768 + (uint16_t)(getpid() % 1000);
+	sf_vsock_release_fn = release_hook;
+	sf_vsock_name_fn = name_hook;
+}
+
+bool sf_vnet_handles(int domain, int type, int protocol)
+{
+	if (!sf_vnet_on || (domain != AF_INET && domain != AF_INET6))
+		return false;
+	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (type == SOCK_STREAM)
+		return protocol == 0 || protocol == IPPROTO_TCP;
+	if (type == SOCK_DGRAM)
+		return protocol == 0 || protocol == IPPROTO_UDP;
+	return false; /* raw, SCTP, UDP-Lite...: the kernel's */
+}
+
+/* --- addresses --- */
+
+bool vaddr_is_v4(const struct vaddr *a)
+{
+	return IN6_IS_ADDR_V4MAPPED(&a->ip);
+}
+
+bool vaddr_is_any(const struct vaddr *a)
+{
+	static const uint8_t any4[16] = {[10] = 0xff, [11] = 0xff};
+	return IN6_IS_ADDR_UNSPECIFIED(&a->ip) || memcmp(&a->ip, any4, 16) == 0;
+}
+
+/* Addresses the virtual machine has: loopback (127.0.0.0/8, ::1) and every
+ * address of the scenario's `host` table. */
+bool vaddr_is_local(const struct vaddr *a)
+{
+	if (vaddr_is_v4(a) && a->ip.s6_addr[12] == 127)
+		return true;
+	if (IN6_IS_ADDR_LOOPBACK(&a->ip))
+		return true;
+	const struct sf_scenario *sc = &sf_config.scenario;
+	for (unsigned h = 0; sf_config.has_scenario && h < sc->nhosts; h++) {
+		for (unsigned i = 0; i < sc->hosts[h].naddrs; i++) {
+			struct vaddr x = {.port = 0};
+			if (sc->hosts[h].addrs[i].family == AF_INET) {
+				x.ip.s6_addr[10] = x.ip.s6_addr[11] = 0xff;
+				memcpy(&x.ip.s6_addr[12], sc->hosts[h].addrs[i].addr, 4);
+			} else {
+				memcpy(&x.ip, sc->hosts[h].addrs[i].addr, 16);
+			}
+			if (memcmp(&x.ip, &a->ip, 16) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+int vaddr_from_sockaddr(const struct sf_vsock *v, const struct sockaddr *sa, socklen_t len,
+			struct vaddr *out, bool for_connect)
+{
+	memset(out, 0, sizeof(*out));
+	if (!sa)
+		return -EFAULT;
+	if (v->domain == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		if (len < (socklen_t)sizeof(*in))
+			return -EINVAL;
+		/* inet_bind(): AF_UNSPEC is accepted for INADDR_ANY (old programs). */
+		if (in->sin_family != AF_INET &&
+		    !(in->sin_family == AF_UNSPEC && !for_connect && in->sin_addr.s_addr == htonl(INADDR_ANY)))
+			return -EAFNOSUPPORT;
+		out->ip.s6_addr[10] = out->ip.s6_addr[11] = 0xff;
+		memcpy(&out->ip.s6_addr[12], &in->sin_addr, 4);
+		out->port = ntohs(in->sin_port);
+		return 0;
+	}
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+	if (len < 24) /* SIN6_LEN_RFC2133 */
+		return -EINVAL;
+	if (in6->sin6_family != AF_INET6)
+		return for_connect ? -EAFNOSUPPORT : -EINVAL;
+	out->ip = in6->sin6_addr;
+	out->port = ntohs(in6->sin6_port);
+	return 0;
+}
+
+socklen_t vaddr_to_sockaddr(const struct sf_vsock *v, const struct vaddr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (v->domain == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		in->sin_family = AF_INET;
+		in->sin_port = htons(a->port);
+		memcpy(&in->sin_addr, &a->ip.s6_addr[12], 4);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(a->port);
+	in6->sin6_addr = a->ip;
+	/* An AF_INET6 socket's wildcard v4-mapped form is reported as :: */
+	if (memcmp(&a->ip, &(struct in6_addr){.s6_addr = {[10] = 0xff, [11] = 0xff}}, 16) == 0)
+		memset(&in6->sin6_addr, 0, 16);
+	return sizeof(*in6);
+}
+
+int vaddr_copy_out(const struct sf_vsock *v, const struct vaddr *a, struct sockaddr *sa, socklen_t *len)
+{
+	struct sockaddr_storage ss;
+	socklen_t n = vaddr_to_sockaddr(v, a, &ss);
+	if (!len)
+		return -EFAULT;
+	if ((int)*len < 0)
+		return -EINVAL;
+	if (!sa && *len)
+		return -EFAULT;
+	memcpy(sa, &ss, *len < n ? *len : n);
+	*len = n;
+	return 0;
+}
+
+/* --- ports --- */
+
+static int proto_of(const struct sf_vsock *v)
+{
+	return v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+}
+
+/* Whether two sockets' bound addresses overlap (inet_bind_conflict, in its
+ * essentials): the same address, or a wildcard covering the other. */
+static bool overlap(const struct sf_vsock *a, const struct sf_vsock *b)
+{
+	bool a4 = vaddr_is_v4(&a->local), b4 = vaddr_is_v4(&b->local);
+	bool aany = vaddr_is_any(&a->local), bany = vaddr_is_any(&b->local);
+	/* An AF_INET6 socket on :: without V6ONLY also covers IPv4. */
+	bool acovers4 = a4 || (aany && !a->v6only), bcovers4 = b4 || (bany && !b->v6only);
+	bool acovers6 = !a4, bcovers6 = !b4;
+	if (aany || bany) {
+		if (aany && bany)
+			return (acovers4 && bcovers4) || (acovers6 && bcovers6);
+		const struct sf_vsock *w = aany ? a : b, *o = aany ? b : a;
+		bool o4 = vaddr_is_v4(&o->local);
+		return o4 ? (w == a ? acovers4 : bcovers4) : !vaddr_is_v4(&w->local);
+	}
+	return memcmp(&a->local.ip, &b->local.ip, 16) == 0;
+}
+
+static bool conflicts(const struct sf_vsock *v, const struct sf_vsock *o)
+{
+	if (o == v || !o->bound || o->released || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
+		return false;
+	if (!overlap(v, o))
+		return false;
+	if (v->reuseport && o->reuseport)
+		return false;
+	/* SO_REUSEADDR: TCP may share a port with sockets that do not listen
+	 * (TIME_WAIT is what it is for); UDP shares it outright. */
+	if (v->reuseaddr && o->reuseaddr && (v->type == SOCK_DGRAM || (o->state != VS_LISTEN && v->state != VS_LISTEN)))
+		return false;
+	return true;
+}
+
+static bool port_free(struct sf_vsock *v)
+{
+	for (struct sf_vsock *o = all; o; o = o->all_next)
+		if (conflicts(v, o))
+			return false;
+	return true;
+}
+
+int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind)
+{
+	if (!vaddr_is_any(a) && !vaddr_is_local(a))
+		return -EADDRNOTAVAIL;
+	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(a))
+		return -EINVAL;
+	v->local = *a;
+	if (a->port) {
+		if (!port_free(v)) {
+			memset(&v->local, 0, sizeof(v->local));
+			return -EADDRINUSE;
+		}
+	} else {
+		/* ip_local_port_range 32768-60999. */
+		bool found = false;
+		for (unsigned i = 0; i < 28232 && !found; i++) {
+			if (next_ephemeral < 32768 || next_ephemeral > 60999)
+				next_ephemeral = 32768;
+			v->local.port = next_ephemeral++;
+			found = port_free(v);
+		}
+		if (!found) {
+			memset(&v->local, 0, sizeof(v->local));
+			return -EADDRINUSE;
+		}
+	}
+	v->bound = true;
+	v->bound_wild = explicit_bind && vaddr_is_any(a);
+	return 0;
+}
+
+bool vnet_listen_conflict(const struct sf_vsock *v)
+{
+	for (struct sf_vsock *o = all; o; o = o->all_next)
+		if (o != v && o->state == VS_LISTEN && !o->released && o->type == v->type &&
+		    o->local.port == v->local.port && overlap(v, o) && !(v->reuseport && o->reuseport))
+			return true;
+	return false;
+}
+
+struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening)
+{
+	struct sf_vsock *wild = NULL;
+	bool d4 = vaddr_is_v4(dst);
+	for (struct sf_vsock *o = all; o; o = o->all_next) {
+		if (o->type != type || !o->bound || o->released || o->local.port != dst->port)
+			continue;
+		if (listening && o->state != VS_LISTEN)
+			continue;
+		if (!listening && o->sig < 0)
+			continue;
+		if (memcmp(&o->local.ip, &dst->ip, 16) == 0)
+			return o;
+		if (vaddr_is_any(&o->local) && !wild) {
+			bool o4 = vaddr_is_v4(&o->local);
+			if (d4 ? (o4 || !o->v6only) : !o4)
+				wild = o;
+		}
+	}
+	return wild;
+}
+
+/* --- sockets --- */
+
+struct sf_vsock *vsock_new(int domain, int type, int protocol)
+{
+	struct sf_vsock *v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->domain = domain;
+	v->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	v->protocol = protocol ? protocol : (v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
+	v->owner = getpid();
+	v->sig = -1;
+	v->refs = 1;
+	/* tcp_wmem/tcp_rmem defaults for TCP, wmem/rmem_default for UDP. */
+	v->sndbuf = v->type == SOCK_STREAM ? 16384 : 212992;
+	v->rcvbuf = v->type == SOCK_STREAM ? 131072 : 212992;
+	pthread_cond_init(&v->cond, &cond_attr);
+	v->all_next = all;
+	if (all)
+		all->all_prev = v;
+	all = v;
+	nall++;
+	return v;
+}
+
+void vsock_unref(struct sf_vsock *v)
+{
+	if (--v->refs > 0)
+		return;
+	if (v->all_prev)
+		v->all_prev->all_next = v->all_next;
+	else
+		all = v->all_next;
+	if (v->all_next)
+		v->all_next->all_prev = v->all_prev;
+	nall--;
+	if (v->sig >= 0)
+		sf_libc()->close(v->sig);
+	vbuf_free(&v->rx);
+	for (struct vdgram *d = v->dq_head, *n; d; d = n) {
+		n = d->next;
+		free(d);
+	}
+	pthread_cond_destroy(&v->cond);
+	free(v);
+}
+
+/* The program end gets the lowest free number (as socket() would); the
+ * shim's end moves to >= 3/4 of RLIMIT_NOFILE so it does not take the number
+ * the program's next socket would get.  Both ends are AF_UNIX stream sockets;
+ * the program end's send buffer is made as small as the kernel allows so that
+ * filling it (writability mirror) costs a few KB. */
+int vsock_make_fds(struct sf_vsock *v, int flags)
+{
+	const struct sf_syscalls *libc = sf_libc();
+	int sv[2];
+	if (libc->socketpair(AF_UNIX, SOCK_STREAM | (flags & (SOCK_NONBLOCK | SOCK_CLOEXEC)), 0, sv) != 0)
+		return -errno;
+	int one = 1;
+	libc->setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
+	if (hidden_base < 0) {
+		struct rlimit rl;
+		hidden_base = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+				      rl.rlim_cur >= 64 ? (int)(rl.rlim_cur / 4 * 3) : 0;
+	}
+	int hi = hidden_base > 0 ? libc->fcntl(sv[1], F_DUPFD_CLOEXEC, hidden_base) : -1;
+	if (hi >= 0) {
+		libc->close(sv[1]);
+		sv[1] = hi;
+	} else {
+		libc->fcntl(sv[1], F_SETFD, FD_CLOEXEC);
+	}
+	v->sig = sv[1];
+	v->tok = v->full = false;
+	return sv[0];
+}
+
+/* The fd table's hooks: the last reference to a virtual sf_socket, and its
+ * addresses for the fault engine's matchers. */
+static void release_hook(struct sf_vsock *v)
+{
+	sf_vsock_release(v);
+}
+
+static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l)
+{
+	return peer ? sf_vsock_getpeername(v, a, l) : sf_vsock_getsockname(v, a, l);
+}
+
+int vsock_install(struct sf_vsock *v, int fd)
+{
+	struct sf_socket *s = sf_socket_new(v->domain, v->type, v->protocol), *old = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->v = v;
+	if (sf_fd_install(fd, s, &old) != 0) {
+		s->v = NULL;
+		sf_socket_put(s);
+		return -EMFILE;
+	}
+	if (old)
+		sf_socket_put(old);
+	return 0;
+}
+
+int sf_vsock_socket(int domain, int type, int protocol)
+{
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
+		return -EINVAL;
+	(void)base;
+	vnet_lock();
+	struct sf_vsock *v = vsock_new(domain, type, protocol);
+	int fd = -ENOMEM;
+	if (!v)
+		goto out;
+	fd = vsock_make_fds(v, type);
+	if (fd < 0) {
+		vsock_unref(v);
+		goto out;
+	}
+	vnet_sync(v, fd);
+	int r = vsock_install(v, fd);
+	if (r < 0) {
+		sf_libc()->close(fd);
+		vsock_unref(v);
+		fd = r;
+	}
+out:
+	vnet_unlock();
+	return fd;
+}
+
+void sf_vsock_release(struct sf_vsock *v)
+{
+	vnet_lock();
+	v->released = true;
+	if (v->owner == getpid()) {
+		if (v->type == SOCK_STREAM)
+			vtcp_release(v);
+		else
+			vudp_release(v);
+	}
+	v->bound = false;
+	vsock_unref(v);
+	vnet_unlock();
+}
+
+/* --- readiness --- */
+
+static short mask_of(struct sf_vsock *v)
+{
+	return v->type == SOCK_STREAM ? vtcp_poll_mask(v) : vudp_poll_mask(v);
+}
+
+short sf_vsock_poll_mask(struct sf_vsock *v)
+{
+	vnet_lock();
+	short m = v->owner == getpid() ? mask_of(v) : (short)(POLLERR | POLLHUP);
+	vnet_unlock();
+	return m;
+}
+
+void vnet_sync(struct sf_vsock *v, int fd)
+{
+	if (v->sig < 0 || v->owner != getpid())
+		return;
+	const struct sf_syscalls *libc = sf_libc();
+	int saved = errno;
+	short m = mask_of(v);
+	bool rd = m & (POLLIN | POLLHUP | POLLERR), wr = m & POLLOUT;
+	if (rd && !v->tok) {
+		if (libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+			v->tok = true;
+	} else if (!rd && v->tok && fd >= 0) {
+		char c;
+		if (libc->recv(fd, &c, 1, MSG_DONTWAIT) == 1)
+			v->tok = false;
+	}
+	if (!wr && !v->full && fd >= 0) {
+		static const char filler[4096];
+		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+			;
+		v->full = true;
+	} else if (wr && v->full) {
+		char buf[4096];
+		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		v->full = false;
+	}
+	errno = saved;
+}
+
+void vnet_wake(struct sf_vsock *v)
+{
+	if (v->waiters)
+		pthread_cond_broadcast(&v->cond);
+	vnet_sync(v, -1);
+}
+
+uint64_t vnet_deadline(const struct timeval *tv)
+{
+	if (!tv->tv_sec && !tv->tv_usec)
+		return UINT64_MAX;
+	return sf_now_ns() + (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
+}
+
+int vnet_wait(struct sf_vsock *v, uint64_t deadline)
+{
+	int r = 0;
+	v->waiters++;
+	if (deadline == UINT64_MAX) {
+		pthread_cond_wait(&v->cond, &sf_vnet_lock);
+	} else {
+		if (sf_now_ns() >= deadline) {
+			r = -EAGAIN;
+		} else {
+			struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+			if (pthread_cond_timedwait(&v->cond, &sf_vnet_lock, &ts) == ETIMEDOUT)
+				r = -EAGAIN;
+		}
+	}
+	v->waiters--;
+	return r;
+}
+
+bool vnet_nonblocking(int fd, int flags)
+{
+	if (flags & MSG_DONTWAIT)
+		return true;
+	int fl = sf_libc()->fcntl(fd, F_GETFL);
+	return fl >= 0 && (fl & O_NONBLOCK);
+}
+
+/* --- byte rings --- */
+
+int vbuf_reserve(struct vbuf *b, size_t cap)
+{
+	if (b->cap >= cap)
+		return 0;
+	unsigned char *d = malloc(cap);
+	if (!d)
+		return -ENOMEM;
+	/* Linearise the old contents. */
+	for (size_t i = 0, p = b->head; i < b->len; i++, p = p + 1 == b->cap ? 0 : p + 1)
+		d[i] = b->data[p];
+	free(b->data);
+	b->data = d;
+	b->cap = cap;
+	b->head = 0;
+	return 0;
+}
+
+size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max)
+{
+	if (vbuf_reserve(b, cap) != 0)
+		return 0;
+	size_t room = cap > b->len ? cap - b->len : 0, done = 0;
+	if (room > b->cap - b->len)
+		room = b->cap - b->len;
+	if (max > room)
+		max = room;
+	for (int i = 0; i < cnt && done < max; i++) {
+		const unsigned char *src = iov[i].iov_base;
+		size_t n = iov[i].iov_len;
+		if (skip >= n) {
+			skip -= n;
+			continue;
+		}
+		src += skip;
+		n -= skip;
+		skip = 0;
+		if (n > max - done)
+			n = max - done;
+		while (n) {
+			size_t tail = (b->head + b->len) % b->cap;
+			size_t k = b->cap - tail < n ? b->cap - tail : n;
+			memcpy(b->data + tail, src, k);
+			b->len += k;
+			src += k;
+			n -= k;
+			done += k;
+		}
+	}
+	return done;
+}
+
+size_t vbuf_get_iov(struct vbuf *b, const struct iovec *iov, int cnt, size_t max, bool peek, bool discard)
+{
+	size_t done = 0, pos = b->head, avail = b->len;
+	if (max > avail)
+		max = avail;
+	if (discard) {
+		done = max;
+	} else {
+		for (int i = 0; i < cnt && done < max; i++) {
+			unsigned char *dst = iov[i].iov_base;
+			size_t n = iov[i].iov_len < max - done ? iov[i].iov_len : max - done;
+			while (n) {
+				size_t k = b->cap - pos < n ? b->cap - pos : n;
+				memcpy(dst, b->data + pos, k);
+				pos = (pos + k) % b->cap;
+				dst += k;
+				n -= k;
+				done += k;
+			}
+		}
+	}
+	if (!peek && done) {
+		b->head = (b->head + done) % b->cap;
+		b->len -= done;
+		if (!b->len)
+			b->head = 0;
+	}
+	return done;
+}
+
+void vbuf_free(struct vbuf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+/* --- calls --- */
+
+/* A copy of the network that fork left in a child (see atfork_child). */
+static bool orphan(const struct sf_vsock *v)
+{
+	return v->owner != getpid();
+}
+
+int sf_vsock_bind(struct sf_vsock *v, const struct sockaddr *addr, socklen_t len)
+{
+	struct vaddr a;
+	int r = vaddr_from_sockaddr(v, addr, len, &a, false);
+	if (r)
+		return r;
+	vnet_lock();
+	if (orphan(v))
+		r = -ENETDOWN;
+	else if (v->bound)
+		r = -EINVAL; /* inet_bind: already bound */
+	else
+		r = vnet_bind_locked(v, &a, true);
+	vnet_unlock();
+	return r;
+}
+
+int sf_vsock_connect(struct sf_vsock *v, int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct vaddr a;
+	if (len >= sizeof(sa_family_t) && addr && addr->sa_family == AF_UNSPEC) {
+		memset(&a, 0, sizeof(a));
+		a.port = 0;
+	} else {
+		int r = vaddr_from_sockaddr(v, addr, len, &a, true);
+		if (r)
+			return r;
+	}
+	bool nb = v->type == SOCK_STREAM && vnet_nonblocking(fd, 0);
+	vnet_lock();
+	int r;
+	if (orphan(v))
+		r = -ENETDOWN;
+	else
+		r = v->type == SOCK_STREAM ? vtcp_connect(v, fd, addr->sa_family == AF_UNSPEC ? NULL : &a, nb)
+					   : vudp_connect(v, addr->sa_family == AF_UNSPEC ? NULL : &a);
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+int sf_vsock_getsockname(struct sf_vsock *v, struct sockaddr *addr, socklen_t *len)
+{
+	vnet_lock();
+	struct vaddr a = v->local;
+	if (!v->bound) {
+		memset(&a, 0, sizeof(a));
+		if (v->domain == AF_INET)
+			a.ip.s6_addr[10] = a.ip.s6_addr[11] = 0xff;
+	}
+	vnet_unlock();
+	return vaddr_copy_out(v, &a, addr, len);
+}
+
+int sf_vsock_getpeername(struct sf_vsock *v, struct sockaddr *addr, socklen_t *len)
+{
+	vnet_lock();
+	/* A stream whose peer reset it has no peer any more (inet_getname:
+	 * TCP_CLOSE gives ENOTCONN); one whose peer merely closed still has. */
+	bool ok = v->has_remote && v->state == VS_CONNECTED && !v->connecting;
+	if (v->type == SOCK_STREAM && v->reset)
+		ok = false;
+	if (v->type == SOCK_STREAM && v->connecting && v->state == VS_CONNECTED)
+		ok = true;
+	struct vaddr a = v->remote;
+	vnet_unlock();
+	if (!ok)
+		return -ENOTCONN;
+	return vaddr_copy_out(v, &a, addr, len);
+}
+
+/* Options that are accepted and reported back without changing what the
+ * network does, with the value Linux reports before any setsockopt. */
+static const struct vopt known_opts[] = {
+	{SOL_SOCKET, SO_DONTROUTE, 0}, {SOL_SOCKET, SO_PRIORITY, 0}, {SOL_SOCKET, SO_RCVLOWAT, 1},
+	{SOL_SOCKET, SO_SNDLOWAT, 1}, {SOL_SOCKET, SO_PASSCRED, 0}, {SOL_SOCKET, SO_TIMESTAMP, 0},
+	{SOL_SOCKET, SO_TIMESTAMPNS, 0}, {SOL_SOCKET, SO_MARK, 0}, {SOL_SOCKET, SO_RCVBUFFORCE, 0},
+	{SOL_SOCKET, SO_SNDBUFFORCE, 0}, {SOL_SOCKET, SO_BUSY_POLL, 0}, {SOL_SOCKET, SO_ZEROCOPY, 0},
+	{SOL_SOCKET, SO_INCOMING_CPU, -1},
+	{IPPROTO_TCP, TCP_NODELAY, 0}, {IPPROTO_TCP, TCP_MAXSEG, 536}, {IPPROTO_TCP, TCP_CORK, 0},
+	{IPPROTO_TCP, TCP_KEEPIDLE, 7200}, {IPPROTO_TCP, TCP_KEEPINTVL, 75}, {IPPROTO_TCP, TCP_KEEPCNT, 9},
+	{IPPROTO_TCP, TCP_SYNCNT, 6}, {IPPROTO_TCP, TCP_LINGER2, 60}, {IPPROTO_TCP, TCP_DEFER_ACCEPT, 0},
+	{IPPROTO_TCP, TCP_WINDOW_CLAMP, 0}, {IPPROTO_TCP, TCP_QUICKACK, 1}, {IPPROTO_TCP, TCP_USER_TIMEOUT, 0},
+	{IPPROTO_TCP, TCP_NOTSENT_LOWAT, 0}, {IPPROTO_TCP, TCP_FASTOPEN, 0},
+	{IPPROTO_IP, IP_TTL, 64}, {IPPROTO_IP, IP_TOS, 0}, {IPPROTO_IP, IP_RECVTOS, 0},
+	{IPPROTO_IP, IP_RECVTTL, 0}, {IPPROTO_IP, IP_PKTINFO, 0}, {IPPROTO_IP, IP_RECVERR, 0},
+	{IPPROTO_IP, IP_MTU_DISCOVER, 1}, {IPPROTO_IP, IP_MULTICAST_TTL, 1},
+	{IPPROTO_IP, IP_MULTICAST_LOOP, 1}, {IPPROTO_IP, IP_FREEBIND, 0}, {IPPROTO_IP, IP_TRANSPARENT, 0},
+	{IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 0}, {IPPROTO_IP, IP_RECVORIGDSTADDR, 0},
+	{IPPROTO_IPV6, IPV6_UNICAST_HOPS, 64}, {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1},
+	{IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1}, {IPPROTO_IPV6, IPV6_RECVPKTINFO, 0},
+	{IPPROTO_IPV6, IPV6_TCLASS, 0}, {IPPROTO_IPV6, IPV6_RECVTCLASS, 0},
+	{IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 0}, {IPPROTO_IPV6, IPV6_RECVERR, 0},
+	{IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1}, {IPPROTO_IPV6, IPV6_DONTFRAG, 0},
+};
+
+static const struct vopt *known(const struct sf_vsock *v, int level, int name)
+{
+	if ((level == IPPROTO_TCP && v->type != SOCK_STREAM) || (level == IPPROTO_IPV6 && v->domain != AF_INET6))
+		return NULL;
+	for (size_t i = 0; i < sizeof(known_opts) / sizeof(known_opts[0]); i++)
+		if (known_opts[i].level == level && known_opts[i].name == name)
+			return &known_opts[i];
+	return NULL;
+}
+
+static int put_int(void *val, socklen_t *len, int x)
+{
+	if (!len || !val)
+		return -EFAULT;
+	if ((int)*len < 0)
+		return -EINVAL;
+	socklen_t n = *len < sizeof(int) ? *len : sizeof(int);
+	memcpy(val, &x, n);
+	*len = n;
+	return 0;
+}
+
+static int put_blob(void *val, socklen_t *len, const void *x, socklen_t size)
+{
+	if (!len || !val)
+		return -EFAULT;
+	if ((int)*len < 0)
+		return -EINVAL;
+	socklen_t n = *len < size ? *len : size;
+	memcpy(val, x, n);
+	*len = n;
+	return 0;
+}
+
+int sf_vsock_getsockopt(struct sf_vsock *v, int fd, int level, int name, void *val, socklen_t *len)
+{
+	int r = 0, x = 0;
+	vnet_lock();
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_ERROR:
+			x = v->so_error;
+			v->so_error = 0;
+			vnet_sync(v, fd);
+			break;
+		case SO_TYPE: x = v->type; break;
+		case SO_DOMAIN: x = v->domain; break;
+		case SO_PROTOCOL: x = v->protocol; break;
+		case SO_ACCEPTCONN: x = v->state == VS_LISTEN; break;
+		case SO_REUSEADDR: x = v->reuseaddr; break;
+		case SO_REUSEPORT: x = v->reuseport; break;
+		case SO_KEEPALIVE: x = v->keepalive; break;
+		case SO_BROADCAST: x = v->broadcast; break;
+		case SO_OOBINLINE: x = v->oobinline; break;
+		case SO_SNDBUF: x = v->sndbuf; break;
+		case SO_RCVBUF: x = v->rcvbuf; break;
+		case SO_LINGER: {
+			struct linger l = {v->linger_on, v->linger_secs};
+			vnet_unlock();
+			return put_blob(val, len, &l, sizeof(l));
+		}
+		case SO_RCVTIMEO:
+		case SO_SNDTIMEO: {
+			struct timeval tv = name == SO_RCVTIMEO ? v->rcvtimeo : v->sndtimeo;
+			vnet_unlock();
+			return put_blob(val, len, &tv, sizeof(tv));
+		}
+		default:
+			goto generic;
+		}
+		vnet_unlock();
+		return put_int(val, len, x);
+	}
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && v->domain == AF_INET6) {
+		x = v->v6only;
+		vnet_unlock();
+		return put_int(val, len, x);
+	}
+generic:;
+	const struct vopt *k = known(v, level, name);
+	if (!k) {
+		r = -ENOPROTOOPT;
+	} else {
+		x = k->value;
+		if (level == IPPROTO_TCP && name == TCP_MAXSEG && v->state == VS_CONNECTED)
+			x = 65483; /* loopback MTU 65536 minus headers, what Linux reports */
+		for (int i = 0; i < v->nopts; i++)
+			if (v->opts[i].level == level && v->opts[i].name == name)
+				x = v->opts[i].value;
+	}
+	vnet_unlock();
+	return r ? r : put_int(val, len, x);
+}
+
+int sf_vsock_setsockopt(struct sf_vsock *v, int fd, int level, int name, const void *val, socklen_t len)
+{
+	(void)fd;
+	int x = 0, r = 0;
+	if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+		struct timeval tv;
+		if (!val)
+			return -EFAULT;
+		if (len < sizeof(tv))
+			return -EINVAL;
+		memcpy(&tv, val, sizeof(tv));
+		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return -EDOM;
+		if (tv.tv_sec < 0)
+			tv.tv_sec = tv.tv_usec = 0; /* sock_set_timeout: negative = 0 */
+		vnet_lock();
+		if (name == SO_RCVTIMEO)
+			v->rcvtimeo = tv;
+		else
+			v->sndtimeo = tv;
+		vnet_unlock();
+		return 0;
+	}
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		struct linger l;
+		if (!val)
+			return -EFAULT;
+		if (len < sizeof(l))
+			return -EINVAL;
+		memcpy(&l, val, sizeof(l));
+		vnet_lock();
+		v->linger_on = l.l_onoff != 0;
+		v->linger_secs = l.l_linger;
+		vnet_unlock();
+		return 0;
+	}
+	if (!val && len)
+		return -EFAULT;
+	if (len < sizeof(int))
+		return -EINVAL;
+	memcpy(&x, val, sizeof(int));
+	vnet_lock();
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_REUSEADDR: v->reuseaddr = x != 0; goto out;
+		case SO_REUSEPORT: v->reuseport = x != 0; goto out;
+		case SO_KEEPALIVE: v->keepalive = x != 0; goto out;
+		case SO_BROADCAST: v->broadcast = x != 0; goto out;
+		case SO_OOBINLINE: v->oobinline = x != 0; goto out;
+		case SO_SNDBUF:
+			/* sock_setsockopt: clamp to wmem_max, double, at least
+			 * SOCK_MIN_SNDBUF (2 * (2048 + sizeof(struct sk_buff))). */
+			x = x < 0 ? 0 : x > sf_vnet_wmem_max ? sf_vnet_wmem_max : x;
+			v->sndbuf = x * 2 < 4608 ? 4608 : x * 2;
+			goto out;
+		case SO_RCVBUF:
+			x = x < 0 ? 0 : x > sf_vnet_rmem_max ? sf_vnet_rmem_max : x;
+			v->rcvbuf = x * 2 < 2304 ? 2304 : x * 2;
+			goto out;
+		case SO_TYPE: case SO_DOMAIN: case SO_PROTOCOL: case SO_ACCEPTCONN: case SO_ERROR:
+			r = -ENOPROTOOPT;
+			goto out;
+		}
+	}
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && v->domain == AF_INET6) {
+		if (v->bound)
+			r = -EINVAL; /* do_ipv6_setsockopt: not after bind */
+		else
+			v->v6only = x != 0;
+		goto out;
+	}
+	if (!known(v, level, name)) {
+		r = -ENOPROTOOPT;
+		goto out;
+	}
+	for (int i = 0; i < v->nopts; i++) {
+		if (v->opts[i].level == level && v->opts[i].name == name) {
+			v->opts[i].value = x;
+			goto out;
+		}
+	}
+	if (v->nopts < VOPT_MAX)
+		v->opts[v->nopts++] = (struct vopt){level, name, x};
+	else
+		r = -ENOMEM;
+out:
+	vnet_unlock();
+	return r;
+}
+
+int sf_vsock_shutdown(struct sf_vsock *v, int fd, int how)
+{
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	int r = 0;
+	vnet_lock();
+	if (orphan(v)) {
+		r = -ENETDOWN;
+	} else if (v->type == SOCK_STREAM && v->state == VS_LISTEN) {
+		/* inet_shutdown on a listener: it stops listening; a blocked
+		 * accept wakes with EINVAL. */
+		if (how != SHUT_WR) {
+			v->rd_shut = true;
+			vnet_wake(v);
+		}
+	} else if (v->state != VS_CONNECTED || (v->type == SOCK_STREAM && v->connecting && !v->peer)) {
+		r = -ENOTCONN;
+	} else {
+		if (how != SHUT_WR)
+			v->rd_shut = true;
+		if (how != SHUT_RD && !v->wr_shut) {
+			v->wr_shut = true;
+			if (v->type == SOCK_STREAM && v->peer) {
+				v->peer->peer_fin = true;
+				vnet_wake(v->peer);
+			}
+		}
+		if (v->waiters)
+			pthread_cond_broadcast(&v->cond);
+	}
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+void sf_vsock_reset(struct sf_vsock *v, int fd)
+{
+	vnet_lock();
+	if (v->type == SOCK_STREAM && !orphan(v)) {
+		struct sf_vsock *p = v->peer;
+		if (p) {
+			p->reset = true;
+			p->so_error = p->peer_fin ? EPIPE : ECONNRESET;
+			p->peer = NULL;
+			vnet_wake(p);
+			vsock_unref(p);
+			v->peer = NULL;
+			vsock_unref(v);
+		}
+		v->reset = true;
+		v->state = VS_CLOSED;
+		vnet_sync(v, fd);
+	}
+	vnet_unlock();
+}
+
+int sf_vsock_ioctl(struct sf_vsock *v, int fd, unsigned long req, void *arg)
+{
+	int x = 0, r = 0;
+	if (req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIOASYNC)
+		return (int)sf_neg(sf_libc()->ioctl(fd, req, arg)); /* flags of the kernel file */
+	if (req != FIONREAD && req != SIOCOUTQ && req != SIOCOUTQNSD)
+		return (int)sf_neg(sf_libc()->ioctl(fd, req, arg)); /* SIOCGIF*: any socket does */
+	if (!arg)
+		return -EFAULT;
+	vnet_lock();
+	if (req == FIONREAD) {
+		if (v->type == SOCK_STREAM) {
+			if (v->state == VS_LISTEN)
+				r = -EINVAL;
+			else
+				x = (int)v->rx.len;
+		} else {
+			/* udp_ioctl SIOCINQ: the size of the first datagram. */
+			x = v->dq_head ? (int)v->dq_head->len : 0;
+		}
+	} else if (v->type == SOCK_STREAM && v->state == VS_LISTEN) {
+		r = -EINVAL;
+	}
+	/* SIOCOUTQ: nothing is ever in flight: a send lands in the peer's
+	 * buffer at once. */
+	vnet_unlock();
+	if (!r)
+		memcpy(arg, &x, sizeof(x));
+	return r;
+}
+
+void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv)
+{
+	vnet_lock();
+	*tv = rx ? v->rcvtimeo : v->sndtimeo;
+	vnet_unlock();
+}
+
+void sf_vsock_note_epoll(struct sf_vsock *v, uint32_t events)
+{
+	vnet_lock();
+	v->ep_events = events;
+	vnet_unlock();
+}
+
+uint32_t sf_vsock_epoll_events(struct sf_vsock *v)
+{
+	vnet_lock();
+	uint32_t e = v->ep_events;
+	vnet_unlock();
+	return e;
+}
+
+/* send(2): EPIPE "also sends SIGPIPE unless MSG_NOSIGNAL is set". */
+static long maybe_sigpipe(long r, int flags)
+{
+	if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
+		pthread_kill(pthread_self(), SIGPIPE);
+	return r;
+}
+
+/* sendfile(2) into a virtual socket: read from in_fd, send what fits; with an
+ * offset the file position is left alone and *offset advances by what was
+ * sent; without one the position advances by exactly that much. */
+static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
+{
+	unsigned char buf[65536];
+	size_t total = 0, want = io->len;
+	off_t off = io->offset ? *io->offset : 0;
+	while (total < want) {
+		size_t chunk = want - total < sizeof(buf) ? want - total : sizeof(buf);
+		ssize_t n = io->offset ? pread(io->in_fd, buf, chunk, off) : sf_libc()->read(io->in_fd, buf, chunk);
+		if (n < 0) {
+			if (total)
+				break;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		struct iovec iov = {buf, (size_t)n};
+		long s = vtcp_send(v, io->fd, &iov, 1, total ? MSG_DONTWAIT : 0);
+		if (v->type != SOCK_STREAM)
+			s = vudp_send(v, io->fd, &iov, 1, 0, NULL, 0);
+		if (s < 0) {
+			if (!io->offset)
+				lseek(io->in_fd, -(off_t)n, SEEK_CUR);
+			if (total)
+				break;
+			return maybe_sigpipe(s, 0);
+		}
+		if (!io->offset && s < n)
+			lseek(io->in_fd, -(off_t)(n - s), SEEK_CUR);
+		total += (size_t)s;
+		off += s;
+		if (s < n)
+			break;
+	}
+	if (io->offset)
+		*io->offset = off;
+	return (long)total;
+}
+
+static long vsend(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
+		  const struct sockaddr *to, socklen_t tolen)
+{
+	long r = v->type == SOCK_STREAM ? vtcp_send(v, fd, iov, cnt, flags)
+					: vudp_send(v, fd, iov, cnt, flags, to, tolen);
+	return maybe_sigpipe(r, flags);
+}
+
+static long vrecv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
+		  struct sockaddr *from, socklen_t *fromlen, int *mflags)
+{
+	if (mflags)
+		*mflags = 0;
+	if (v->type == SOCK_STREAM) {
+		long r = vtcp_recv(v, fd, iov, cnt, flags);
+		if (r >= 0 && from && fromlen)
+			*fromlen = 0; /* a connected stream reports no source */
+		return r;
+	}
+	return vudp_recv(v, fd, iov, cnt, flags, from, fromlen, mflags);
+}
+
+long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
+{
+	struct iovec one;
+	if (orphan(v))
+		return -ENETDOWN;
+	switch (io->call) {
+	case SF_CALL_send:
+	case SF_CALL_sendto:
+	case SF_CALL_write:
+		one = (struct iovec){(void *)io->cbuf, io->len};
+		if (io->len && !io->cbuf)
+			return -EFAULT;
+		return vsend(v, io->fd, &one, 1, io->call == SF_CALL_write ? 0 : io->flags,
+			     io->call == SF_CALL_sendto ? io->to : NULL, io->tolen);
+	case SF_CALL_writev:
+		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
+			return -EINVAL;
+		if (!io->iov && io->iovcnt)
+			return -EFAULT;
+		return vsend(v, io->fd, io->iov, io->iovcnt, 0, NULL, 0);
+	case SF_CALL_sendmsg:
+		if (!io->msg)
+			return -EFAULT;
+		if (io->msg->msg_iovlen > IOV_MAX)
+			return -EMSGSIZE;
+		/* Ancillary data on AF_INET (IP_PKTINFO, IP_TOS...) is accepted
+		 * and has no effect. */
+		return vsend(v, io->fd, io->msg->msg_iov, (int)io->msg->msg_iovlen, io->flags,
+			     io->msg->msg_name, io->msg->msg_namelen);
+	case SF_CALL_sendmmsg: {
+		if (!io->vec)
+			return -EFAULT;
+		unsigned i;
+		for (i = 0; i < io->vlen && i < 1024; i++) {
+			struct msghdr *m = &io->vec[i].msg_hdr;
+			long r = vsend(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags | (i ? MSG_DONTWAIT : 0),
+				       m->msg_name, m->msg_namelen);
+			if (r < 0) {
+				if (i)
+					break;
+				return r;
+			}
+			io->vec[i].msg_len = (unsigned)r;
+		}
+		return (long)i;
+	}
+	case SF_CALL_sendfile:
+		return vsendfile(v, io);
+	case SF_CALL_recv:
+	case SF_CALL_recvfrom:
+	case SF_CALL_read:
+		one = (struct iovec){io->buf, io->len};
+		if (io->len && !io->buf)
+			return -EFAULT;
+		return vrecv(v, io->fd, &one, 1, io->call == SF_CALL_read ? 0 : io->flags,
+			     io->call == SF_CALL_recvfrom ? io->from : NULL,
+			     io->call == SF_CALL_recvfrom ? io->fromlen : NULL, NULL);
+	case SF_CALL_readv:
+		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
+			return -EINVAL;
+		if (!io->iov && io->iovcnt)
+			return -EFAULT;
+		return vrecv(v, io->fd, io->iov, io->iovcnt, 0, NULL, NULL, NULL);
+	case SF_CALL_recvmsg: {
+		struct msghdr *m = io->msg;
+		if (!m)
+			return -EFAULT;
+		if (m->msg_iovlen > IOV_MAX)
+			return -EMSGSIZE;
+		int mf = 0;
+		long r = vrecv(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags,
+			       m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &mf);
+		if (r >= 0) {
+			m->msg_controllen = 0;
+			m->msg_flags = mf;
+			if (v->type == SOCK_STREAM)
+				m->msg_namelen = 0;
+		}
+		return r;
+	}
+	case SF_CALL_recvmmsg: {
+		if (!io->vec)
+			return -EFAULT;
+		unsigned i;
+		for (i = 0; i < io->vlen && i < 1024; i++) {
+			struct msghdr *m = &io->vec[i].msg_hdr;
+			int mf = 0;
+			long r = vrecv(v, io->fd, m->msg_iov, (int)m->msg_iovlen,
+				       /* recvmmsg(2): after the first message only
+					* what is already queued (MSG_WAITFORONE
+					* behaviour; blocking for all of vlen is not
+					* modelled) */
+				       (io->flags & ~MSG_WAITFORONE) | (i ? MSG_DONTWAIT : 0), m->msg_name,
+				       m->msg_name ? &m->msg_namelen : NULL, &mf);
+			if (r < 0) {
+				if (i)
+					break;
+				return r;
+			}
+			m->msg_controllen = 0;
+			m->msg_flags = mf;
+			io->vec[i].msg_len = (unsigned)r;
+		}
+		return (long)i;
+	}
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* --- poll --- */
+
+int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
+{
+	uint64_t deadline = sf_deadline_after(timeout);
+	struct pollfd small[64], *t = n <= 64 ? small : malloc(n * sizeof(*t));
+	char small_v[64], *isv = n <= 64 ? small_v : malloc(n);
+	int r = -ENOMEM;
+	if (!t || !isv)
+		goto out;
+	for (;;) {
+		int ready = 0;
+		for (nfds_t i = 0; i < n; i++) {
+			t[i] = (struct pollfd){.fd = fds[i].fd, .events = fds[i].events};
+			isv[i] = 0;
+			struct sf_socket *s = fds[i].fd >= 0 ? sf_socket_get(fds[i].fd) : NULL;
+			if (s && s->v) {
+				isv[i] = 1;
+				/* The kernel end stands in for the wakeup only: POLLIN
+				 * is its token, POLLOUT its free buffer. */
+				t[i].events = (short)(fds[i].events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM));
+				if (fds[i].events & (POLLRDHUP | POLLPRI))
+					t[i].events |= POLLIN;
+				ready += (sf_vsock_poll_mask(s->v) & (fds[i].events | POLLERR | POLLHUP)) != 0;
+			}
+			if (s)
+				sf_socket_put(s);
+		}
+		/* Kernel fds and the virtual fds' wakeups in one wait; a zero
+		 * timeout if a virtual socket is ready already. */
+		struct timespec zero = {0, 0}, left, *tp = NULL;
+		if (ready) {
+			tp = &zero;
+		} else if (deadline != UINT64_MAX) {
+			uint64_t now = sf_now_ns(), l = deadline > now ? deadline - now : 0;
+			left = (struct timespec){(time_t)(l / 1000000000u), (long)(l % 1000000000u)};
+			tp = &left;
+		}
+		r = (int)sf_neg(sf_libc()->ppoll(t, n, tp, mask));
+		if (r < 0)
+			break;
+		int total = 0;
+		for (nfds_t i = 0; i < n; i++) {
+			if (!isv[i]) {
+				fds[i].revents = t[i].revents;
+			} else {
+				/* Recomputed: the kernel end only said "something changed". */
+				struct sf_socket *s = sf_socket_get(fds[i].fd);
+				fds[i].revents = s && s->v ? (short)(sf_vsock_poll_mask(s->v) &
+								     (fds[i].events | POLLERR | POLLHUP))
+							   : POLLNVAL;
+				if (s)
+					sf_socket_put(s);
+			}
+			total += fds[i].revents != 0;
+		}
+		r = total;
+		if (total || (deadline != UINT64_MAX && sf_now_ns() >= deadline))
+			break;
+	}
+out:
+	if (t && t != small)
+		free(t);
+	if (isv && isv != small_v)
+		free(isv);
+	return r;
+}
+
+/* --- validation --- */
+
+int sf_vsock_validate(struct sf_vsock *v, const char **why)
+{
+#define CHECK(cond)                       \
+	do {                              \
+		if (!(cond)) {            \
+			*why = #cond;     \
+			goto bad;         \
+		}                         \
+	} while (0)
+	vnet_lock();
+	CHECK(v->refs > 0);
+	CHECK(v->domain == AF_INET || v->domain == AF_INET6);
+	CHECK(v->type == SOCK_STREAM || v->type == SOCK_DGRAM);
+	CHECK(v->rx.len <= v->rx.cap);
+	CHECK(v->rx.cap == 0 || v->rx.head < v->rx.cap);
+	CHECK(!v->peer || v->peer->peer == v);
+	CHECK(!v->peer || v->type == SOCK_STREAM);
+	CHECK(v->state != VS_LISTEN || v->bound);
+	CHECK(v->qlen >= 0 && (v->qlen == 0) == (v->q_head == NULL));
+	CHECK(v->waiters >= 0);
+	CHECK(v->sndbuf > 0 && v->rcvbuf > 0);
+	CHECK(v->sig >= -1);
+	if (v->type == SOCK_STREAM && v->peer)
+		CHECK(v->peer->rx.len <= vtcp_capacity(v->peer) || v->peer->rx.len <= v->peer->rx.cap);
+	vnet_unlock();
+	*why = NULL;
+	return 0;
+bad:
+	vnet_unlock();
+	return -EINVAL;
+#undef CHECK
+}
+
+int sf_vnet_validate(const char **why)
+{
+	vnet_lock();
+	unsigned n = 0;
+	for (struct sf_vsock *v = all; v; v = v->all_next)
+		n++;
+	vnet_unlock();
+	if (n != sf_vnet_count()) {
+		*why = "list length != count";
+		return -EINVAL;
+	}
+	/* Each socket is checked under the lock, one at a time; sockets freed
+	 * in between are simply not visited (the walk restarts by index). */
+	for (unsigned i = 0;; i++) {
+		vnet_lock();
+		struct sf_vsock *v = all;
+		for (unsigned j = 0; v && j < i; j++)
+			v = v->all_next;
+		if (!v) {
+			vnet_unlock();
+			break;
+		}
+		v->refs++;
+		vnet_unlock();
+		int r = sf_vsock_validate(v, why);
+		vnet_lock();
+		vsock_unref(v);
+		vnet_unlock();
+		if (r)
+			return r;
+	}
+	*why = NULL;
+	return 0;
+}
+
+unsigned sf_vnet_count(void)
+{
+	vnet_lock();
+	unsigned n = nall;
+	vnet_unlock();
+	return n;
+}
+
+/* --- fork --- */
+
+void sf_vnet_atfork_prepare(void) { vnet_lock(); }
+void sf_vnet_atfork_parent(void) { vnet_unlock(); }
+
+/* The child gets a copy of the parent's memory, but its peers live on in
+ * the parent: a virtual connection cannot be shared across processes (yet).
+ * The child's copies are orphans: every call on them fails with ENETDOWN
+ * except close (which only closes the child's fds) and the fd-level calls
+ * (dup, fcntl, fstat).  Sockets the child creates afterwards form the
+ * child's own, fresh network.  Orphans no longer hold ports. */
+void sf_vnet_atfork_child(void)
+{
+	pthread_mutex_init(&sf_vnet_lock, NULL);
+	for (struct sf_vsock *v = all; v; v = v->all_next) {
+		pthread_cond_init(&v->cond, &cond_attr);
+		v->waiters = 0;
+		v->bound = false;
+	}
+}

@@ -1,0 +1,162 @@
+/* Internals shared by vnet.c, vtcp.c and vudp.c: struct sf_vsock and the
+ * network's helpers.  Everything here is used with the network lock held
+ * unless said otherwise (see vsock.h for why there is one lock). */
+#ifndef SF_VNET_IMPL_H
+#define SF_VNET_IMPL_H
+
+#include <pthread.h>
+#include <sys/uio.h>
+
+#include "vsock.h"
+
+/* A normalised address: IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so one
+ * comparison serves both families; port in host order. */
+struct vaddr {
+	struct in6_addr ip;
+	uint16_t port;
+};
+
+/* A byte ring: one direction of a stream, owned by the receiving socket. */
+struct vbuf {
+	unsigned char *data;
+	size_t cap, head, len;
+};
+
+/* A queued datagram (vudp.c). */
+struct vdgram {
+	struct vdgram *next;
+	struct vaddr from;
+	size_t len;
+	unsigned char data[];
+};
+
+/* A stored option value that the network does not otherwise interpret
+ * (TCP_NODELAY, IP_TTL...): accepted and reported back. */
+struct vopt {
+	int level, name, value;
+};
+#define VOPT_MAX 24
+
+enum vstate {
+	VS_FRESH,      /* created, maybe bound */
+	VS_LISTEN,
+	VS_CONNECTED,  /* stream: has (or had) a peer; dgram: connected */
+	VS_CLOSED,     /* stream: refused or reset; can connect again after refusal */
+};
+
+struct sf_vsock {
+	int domain, type, protocol;
+	pid_t owner;              /* the process this network belongs to (fork) */
+	enum vstate state;
+	pthread_cond_t cond;      /* waits on this socket (recv, send, accept) */
+	int waiters;              /* threads in cond waits, to skip needless wakeups */
+	int sig;                  /* the shim's end of the fd pair; -1 before accept */
+	bool tok;                 /* a readability token is in the program end */
+	bool full;                /* the program end's send buffer is filled */
+	bool released;            /* every fd is closed; kept alive by refs */
+	int refs;                 /* owner fd-side + peer + accept queue */
+
+	/* Addresses (bound: local.port != 0). */
+	bool bound, bound_wild;   /* bound explicitly to a wildcard address */
+	struct vaddr local, remote;
+	bool has_remote;
+
+	/* Options. */
+	bool reuseaddr, reuseport, keepalive, v6only, linger_on, broadcast, oobinline;
+	int linger_secs;
+	int sndbuf, rcvbuf;       /* as getsockopt reports them (doubled) */
+	struct timeval rcvtimeo, sndtimeo;
+	struct vopt opts[VOPT_MAX];
+	int nopts;
+	uint32_t ep_events;       /* last epoll_ctl registration (EPOLLRDHUP) */
+
+	int so_error;             /* sk_err: reported once */
+
+	/* Stream. */
+	struct sf_vsock *peer;    /* the other end, while both exist */
+	struct vbuf rx;           /* bytes the peer sent, not yet read */
+	bool connecting;          /* non-blocking connect reported EINPROGRESS */
+	bool rd_shut, wr_shut;    /* our shutdown(2) */
+	bool peer_fin;            /* the peer's FIN arrived (after the data in rx) */
+	bool peer_gone;           /* the peer closed: our next send makes it RST us */
+	bool reset;               /* a RST arrived, or was sent */
+
+	/* Listener. */
+	int backlog;
+	struct sf_vsock *q_head, *q_tail; /* established, not yet accepted */
+	int qlen;
+	struct sf_vsock *q_next;
+
+	/* Datagrams. */
+	struct vdgram *dq_head, *dq_tail;
+	size_t dq_bytes;
+	unsigned dq_count;
+
+	struct sf_vsock *all_next, *all_prev; /* every live virtual socket */
+};
+
+extern pthread_mutex_t sf_vnet_lock;
+extern int sf_vnet_wmem_max, sf_vnet_rmem_max;
+
+void vnet_lock(void);
+void vnet_unlock(void);
+
+/* Address conversions.  from_sockaddr: -errno for a bad family/length for
+ * socket v (EAFNOSUPPORT/EINVAL as inet_bind/inet6_bind say). */
+int vaddr_from_sockaddr(const struct sf_vsock *v, const struct sockaddr *sa, socklen_t len,
+			struct vaddr *out, bool for_connect);
+socklen_t vaddr_to_sockaddr(const struct sf_vsock *v, const struct vaddr *a, struct sockaddr_storage *ss);
+int vaddr_copy_out(const struct sf_vsock *v, const struct vaddr *a, struct sockaddr *sa, socklen_t *len);
+bool vaddr_is_v4(const struct vaddr *a);
+bool vaddr_is_any(const struct vaddr *a);
+bool vaddr_is_local(const struct vaddr *a);
+
+/* Ports: binds v to a (port 0: ephemeral).  -EADDRINUSE / -EADDRNOTAVAIL. */
+int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind);
+/* Whether listening on v's port would clash with another listener. */
+bool vnet_listen_conflict(const struct sf_vsock *v);
+/* The socket of this type bound where a datagram/connection for dst goes. */
+struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
+
+/* Readiness mirroring (see vsock.h); fd is the program's fd or -1. */
+void vnet_sync(struct sf_vsock *v, int fd);
+/* Wakes the threads waiting on v and mirrors its readiness. */
+void vnet_wake(struct sf_vsock *v);
+/* Waits on v's condition variable until woken or deadline (ns, CLOCK_MONOTONIC;
+ * UINT64_MAX none); -EAGAIN on timeout. */
+int vnet_wait(struct sf_vsock *v, uint64_t deadline);
+uint64_t vnet_deadline(const struct timeval *tv);
+/* Whether the program's fd is non-blocking (or flags say MSG_DONTWAIT). */
+bool vnet_nonblocking(int fd, int flags);
+
+struct sf_vsock *vsock_new(int domain, int type, int protocol);
+void vsock_unref(struct sf_vsock *v);
+/* Makes the fd pair for v; returns the program's fd or -errno. */
+int vsock_make_fds(struct sf_vsock *v, int flags);
+/* Installs v at fd in the fd table (new struct sf_socket). */
+int vsock_install(struct sf_vsock *v, int fd);
+
+/* Byte rings. */
+int vbuf_reserve(struct vbuf *b, size_t cap);
+size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max);
+size_t vbuf_get_iov(struct vbuf *b, const struct iovec *iov, int cnt, size_t max, bool peek, bool discard);
+void vbuf_free(struct vbuf *b);
+
+/* vtcp.c */
+long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags);
+long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags);
+short vtcp_poll_mask(struct sf_vsock *v);
+void vtcp_release(struct sf_vsock *v);
+size_t vtcp_capacity(const struct sf_vsock *to);
+int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst, bool nb);
+
+/* vudp.c */
+long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
+	       const struct sockaddr *to, socklen_t tolen);
+long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
+	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags);
+short vudp_poll_mask(struct sf_vsock *v);
+void vudp_release(struct sf_vsock *v);
+int vudp_connect(struct sf_vsock *v, const struct vaddr *dst);
+
+#endif

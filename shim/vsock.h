@@ -1,0 +1,112 @@
+/* The virtual network (SOCKFAULT_NET=virtual): AF_INET/AF_INET6 stream and
+ * datagram sockets implemented in the program's own memory.  vnet.c owns the
+ * network (the lock, address and port tables, readiness mirroring, waits),
+ * vtcp.c the stream sockets, vudp.c the datagram sockets.
+ *
+ * The fd of a virtual socket.  socket() makes a socketpair(AF_UNIX,
+ * SOCK_STREAM): the program gets one end (a real, unique fd number: fstat
+ * says socket, dup/fcntl/close/CLOEXEC/O_NONBLOCK just work, and O_NONBLOCK
+ * set by fcntl or FIONBIO is read back from the kernel with F_GETFL); the
+ * other end, `sig`, is kept by the shim, moved high with F_DUPFD_CLOEXEC
+ * (>= 3/4 of RLIMIT_NOFILE) so it does not take the number the program's next
+ * socket would get.  No data ever crosses the pair.  It mirrors readiness so
+ * that a wait the shim does not see -- a kernel epoll set, a raw syscall --
+ * still wakes up:
+ *
+ *   readable  <=> one token byte sits in the program end's receive queue
+ *                 (written through `sig` when the socket becomes readable,
+ *                 consumed through the program's fd when it stops being so);
+ *   writable  <=> the program end's (tiny, 4.5 KB) send buffer is not full
+ *                 (it is filled through the program's fd when the virtual
+ *                 socket stops being writable and drained through `sig`
+ *                 when it becomes writable again).
+ *
+ * Transitions to "ready" can happen on another thread's call on another
+ * socket (the peer's send), which has `sig`; transitions to "not ready" only
+ * happen in a call on this socket, which has the program's fd.  The exact
+ * poll bits (POLLHUP, POLLERR, POLLRDHUP) come from sf_vsock_poll_mask when
+ * the shim sees the wait; the kernel only provides the wakeup.
+ *
+ * Locking: one network lock (vnet.c, `net_lock`) guards every virtual socket
+ * and the tables.  Why not one lock per socket: nearly every state change
+ * touches two sockets (send fills the peer's buffer and changes our
+ * writability; close resets the peer; connect touches the listener and
+ * creates a third), and one lock makes each of those atomic with no order
+ * between peers to get wrong.  Each socket has its own condition variable,
+ * so a wakeup reaches only the threads waiting on that socket.  Sharding the
+ * lock is a later step.
+ *
+ * fork: the child's copy of the network is detached from the parent's; see
+ * sf_vnet_atfork_child. */
+#ifndef SF_VSOCK_H
+#define SF_VSOCK_H
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/types.h>
+
+struct sf_io;
+struct sf_vsock;
+
+/* Set once by the constructor (SOCKFAULT_NET=virtual or `net virtual`). */
+extern bool sf_vnet_on;
+
+/* Reads the kernel limits the network mirrors (wmem_max, rmem_max...). */
+void sf_vnet_init(void);
+
+/* Whether socket(domain, type, protocol) is virtual in this process. */
+bool sf_vnet_handles(int domain, int type, int protocol);
+
+/* socket(2) for a virtual socket: the new fd, installed in the fd table, or
+ * -errno. */
+int sf_vsock_socket(int domain, int type, int protocol);
+
+/* The calls, each returning a result or -errno; fd is the program's fd the
+ * call came in on. */
+int sf_vsock_bind(struct sf_vsock *v, const struct sockaddr *addr, socklen_t len);
+int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog);
+int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t *len, int flags);
+int sf_vsock_connect(struct sf_vsock *v, int fd, const struct sockaddr *addr, socklen_t len);
+int sf_vsock_getsockname(struct sf_vsock *v, struct sockaddr *addr, socklen_t *len);
+int sf_vsock_getpeername(struct sf_vsock *v, struct sockaddr *addr, socklen_t *len);
+int sf_vsock_getsockopt(struct sf_vsock *v, int fd, int level, int name, void *val, socklen_t *len);
+int sf_vsock_setsockopt(struct sf_vsock *v, int fd, int level, int name, const void *val, socklen_t len);
+int sf_vsock_shutdown(struct sf_vsock *v, int fd, int how);
+int sf_vsock_ioctl(struct sf_vsock *v, int fd, unsigned long req, void *arg);
+/* A send- or recv-family call (the perform step of io.c). */
+long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io);
+/* The reset fault: a RST both ways (our side reads ECONNRESET from the fault
+ * itself, the peer on its next call). */
+void sf_vsock_reset(struct sf_vsock *v, int fd);
+/* The last reference to the socket went away (every fd closed). */
+void sf_vsock_release(struct sf_vsock *v);
+
+/* poll(2) bits the socket reports now. */
+short sf_vsock_poll_mask(struct sf_vsock *v);
+/* SO_RCVTIMEO (rx) or SO_SNDTIMEO. */
+void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv);
+/* Records the events an epoll_ctl registered for the socket (EPOLLRDHUP is
+ * reported only when asked for). */
+void sf_vsock_note_epoll(struct sf_vsock *v, uint32_t events);
+uint32_t sf_vsock_epoll_events(struct sf_vsock *v);
+
+/* Invariant checker: 0, or -EINVAL with the broken invariant in *why. */
+int sf_vsock_validate(struct sf_vsock *v, const char **why);
+/* Validates every virtual socket of the process. */
+int sf_vnet_validate(const char **why);
+/* Number of live virtual sockets (tests). */
+unsigned sf_vnet_count(void);
+
+/* poll for a set containing virtual fds (timeout NULL = infinite). */
+int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);
+
+void sf_vnet_atfork_prepare(void);
+void sf_vnet_atfork_parent(void);
+void sf_vnet_atfork_child(void);
+
+#endif

@@ -1,0 +1,552 @@
+/* Virtual TCP (see vsock.h): listen/accept queues, connect, the byte stream
+ * between two sockets with flow control, half-close, FIN and RST, and what
+ * poll reports.  Everything runs under the network lock.
+ *
+ * A connection is two struct sf_vsock pointing at each other; each owns the
+ * ring of bytes sent to it (rx).  A send copies straight into the peer's
+ * ring, so nothing is ever "in flight": what tcp(7) calls the send queue is
+ * always empty and the receive queue holds everything sent.  The ring's
+ * capacity is the receiver's SO_RCVBUF plus the sender's SO_SNDBUF (both as
+ * getsockopt reports them), standing in for the two kernel queues. */
+#include "vnet_impl.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shim.h"
+#include "wait.h"
+
+size_t vtcp_capacity(const struct sf_vsock *to)
+{
+	return (size_t)to->rcvbuf + (to->peer ? (size_t)to->peer->sndbuf : 0);
+}
+
+/* tcp_poll's sk_stream_is_writeable: free space of at least a third of
+ * the buffer (sk_stream_wspace >= sk_stream_min_wspace). */
+static bool peer_has_room(const struct sf_vsock *v)
+{
+	const struct sf_vsock *p = v->peer;
+	size_t cap = vtcp_capacity(p);
+	return p->rx.len * 3 <= cap * 2;
+}
+
+short vtcp_poll_mask(struct sf_vsock *v)
+{
+	const short all_in = POLLIN | POLLRDNORM | POLLRDHUP, all_out = POLLOUT | POLLWRNORM;
+	short m = 0;
+	switch (v->state) {
+	case VS_LISTEN:
+		return v->qlen ? POLLIN | POLLRDNORM : 0;
+	case VS_FRESH:
+		/* tcp_poll on a socket in TCP_CLOSE that never connected. */
+		return all_out | POLLHUP;
+	case VS_CLOSED:
+		/* tcp_done() after RST or refusal: SHUTDOWN_MASK. */
+		m = all_in | all_out | POLLHUP;
+		break;
+	case VS_CONNECTED:
+		if (v->rx.len || v->peer_fin || v->rd_shut)
+			m |= POLLIN | POLLRDNORM;
+		if (v->peer_fin || v->rd_shut)
+			m |= POLLRDHUP;
+		if ((v->peer_fin || v->rd_shut) && v->wr_shut)
+			m |= POLLHUP;
+		if (v->wr_shut || !v->peer || peer_has_room(v))
+			m |= all_out;
+		break;
+	}
+	if (v->rx.len)
+		m |= POLLIN | POLLRDNORM;
+	if (v->so_error)
+		m |= POLLERR;
+	return m;
+}
+
+/* The RST that closes p's connection from the other side. */
+static void reset_peer(struct sf_vsock *p)
+{
+	/* tcp_reset(): EPIPE in CLOSE_WAIT (p had our FIN), else ECONNRESET. */
+	p->so_error = p->peer_fin ? EPIPE : ECONNRESET;
+	p->reset = true;
+	p->state = VS_CLOSED;
+	p->connecting = false;
+}
+
+/* Breaks the link between v and its peer (both keep their state). */
+static void unlink_peer(struct sf_vsock *v)
+{
+	struct sf_vsock *p = v->peer;
+	if (!p)
+		return;
+	v->peer = NULL;
+	p->peer = NULL;
+	vnet_wake(p);
+	vnet_wake(v);
+	vsock_unref(p); /* v's reference on p */
+	vsock_unref(v); /* p's reference on v */
+}
+
+/* Drops a connection that is still in a listener's queue (never accepted). */
+static void drop_embryo(struct sf_vsock *s)
+{
+	if (s->peer) {
+		reset_peer(s->peer);
+		unlink_peer(s);
+	}
+	s->released = true;
+	s->bound = false;
+	vsock_unref(s); /* the queue's reference */
+}
+
+void vtcp_release(struct sf_vsock *v)
+{
+	if (v->state == VS_LISTEN) {
+		/* inet_csk_listen_stop: queued connections are reset. */
+		while (v->q_head) {
+			struct sf_vsock *s = v->q_head;
+			v->q_head = s->q_next;
+			v->qlen--;
+			drop_embryo(s);
+		}
+		v->q_tail = NULL;
+		v->state = VS_FRESH;
+		return;
+	}
+	struct sf_vsock *p = v->peer;
+	if (!p)
+		return;
+	/* tcp_close(): unread data, or SO_LINGER with a zero timeout, sends a
+	 * RST instead of a FIN (RFC 2525 2.17). */
+	if (v->rx.len || (v->linger_on && v->linger_secs == 0)) {
+		reset_peer(p);
+	} else {
+		if (!v->wr_shut)
+			p->peer_fin = true;
+		p->peer_gone = true;
+	}
+	unlink_peer(v);
+}
+
+/* The source address Linux picks for a local destination: 127.0.0.1 for
+ * all of 127.0.0.0/8 (the route's `src`), the address itself otherwise. */
+static struct vaddr source_for(const struct vaddr *dst)
+{
+	struct vaddr a = *dst;
+	a.port = 0;
+	if (vaddr_is_v4(&a) && a.ip.s6_addr[12] == 127) {
+		a.ip.s6_addr[13] = a.ip.s6_addr[14] = 0;
+		a.ip.s6_addr[15] = 1;
+	}
+	return a;
+}
+
+static void reset_fields(struct sf_vsock *v)
+{
+	v->reset = v->connecting = v->rd_shut = v->wr_shut = v->peer_fin = v->peer_gone = false;
+	v->rx.len = v->rx.head = 0;
+	v->has_remote = false;
+}
+
+int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb)
+{
+	(void)fd;
+	if (!dst_in) {
+		/* connect(AF_UNSPEC): tcp_disconnect() -- a RST to the peer; the
+		 * socket can connect again. */
+		if (v->state == VS_LISTEN) {
+			vtcp_release(v);
+		} else if (v->peer) {
+			reset_peer(v->peer);
+			unlink_peer(v);
+		}
+		v->state = VS_FRESH;
+		reset_fields(v);
+		v->so_error = 0;
+		if (!v->bound_wild && v->bound && !v->local.port)
+			v->bound = false;
+		return 0;
+	}
+	switch (v->state) {
+	case VS_LISTEN:
+		return -EISCONN;
+	case VS_CONNECTED:
+		if (v->connecting) {
+			/* The second connect after EINPROGRESS: EALREADY turned
+			 * into success once established (__inet_stream_connect). */
+			v->connecting = false;
+			return 0;
+		}
+		return -EISCONN;
+	case VS_CLOSED:
+		if (v->connecting) {
+			v->connecting = false;
+			int e = v->so_error;
+			v->so_error = 0;
+			v->state = VS_FRESH;
+			reset_fields(v);
+			return e ? -e : -ECONNABORTED;
+		}
+		v->state = VS_FRESH;
+		reset_fields(v);
+		break;
+	case VS_FRESH:
+		break;
+	}
+	struct vaddr dst = *dst_in;
+	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(&dst))
+		return -ENETUNREACH;
+	if (vaddr_is_any(&dst)) {
+		/* Connecting to INADDR_ANY / in6addr_any reaches the loopback
+		 * (ip_route_connect, ip6_datagram_connect). */
+		memset(&dst.ip, 0, sizeof(dst.ip));
+		if (vaddr_is_v4(dst_in)) {
+			dst.ip.s6_addr[10] = dst.ip.s6_addr[11] = 0xff;
+			dst.ip.s6_addr[12] = 127;
+			dst.ip.s6_addr[15] = 1;
+		} else {
+			dst.ip.s6_addr[15] = 1;
+		}
+	}
+	if (!dst.port)
+		return -ECONNREFUSED;
+	bool autobound = false;
+	if (!v->bound) {
+		struct vaddr src = source_for(&dst);
+		int r = vnet_bind_locked(v, &src, false);
+		if (r)
+			return r == -EADDRINUSE ? -EADDRNOTAVAIL : r;
+		autobound = true;
+	} else if (vaddr_is_any(&v->local)) {
+		struct vaddr src = source_for(&dst);
+		src.port = v->local.port;
+		if (vaddr_is_v4(&dst) || !vaddr_is_v4(&v->local))
+			v->local = src;
+	}
+	struct sf_vsock *l = vnet_find(SOCK_STREAM, &dst, true);
+	uint64_t deadline = vnet_deadline(&v->sndtimeo);
+	while (l && !l->rd_shut && l->qlen > l->backlog) {
+		/* A full accept queue drops the SYN (tcp_conn_request); the
+		 * client retries.  Here: a blocking connect waits for room, a
+		 * non-blocking one is told to come back (documented). */
+		if (nb)
+			return -EAGAIN;
+		l->refs++;
+		int w = vnet_wait(l, deadline);
+		bool gone = l->released || l->state != VS_LISTEN;
+		vsock_unref(l);
+		if (w)
+			return -EINPROGRESS; /* SO_SNDTIMEO expired (inet_stream_connect) */
+		if (gone)
+			l = vnet_find(SOCK_STREAM, &dst, true);
+	}
+	if (!l || l->rd_shut) {
+		if (autobound)
+			v->bound = false;
+		if (nb) {
+			/* The RST arrives after connect returned: SO_ERROR and
+			 * poll report it. */
+			v->state = VS_CLOSED;
+			v->reset = true;
+			v->connecting = true;
+			v->so_error = ECONNREFUSED;
+			return -EINPROGRESS;
+		}
+		v->state = VS_CLOSED;
+		v->reset = true;
+		return -ECONNREFUSED;
+	}
+	struct sf_vsock *s = vsock_new(l->domain, SOCK_STREAM, l->protocol);
+	if (!s)
+		return -ENOBUFS;
+	/* sk_clone_lock(): the child inherits the listener's options. */
+	s->state = VS_CONNECTED;
+	s->bound = true;
+	s->local = dst;
+	s->remote = v->local;
+	s->has_remote = true;
+	s->reuseaddr = l->reuseaddr;
+	s->reuseport = l->reuseport;
+	s->keepalive = l->keepalive;
+	s->v6only = l->v6only;
+	s->linger_on = l->linger_on;
+	s->linger_secs = l->linger_secs;
+	s->oobinline = l->oobinline;
+	s->sndbuf = l->sndbuf;
+	s->rcvbuf = l->rcvbuf;
+	s->rcvtimeo = l->rcvtimeo;
+	s->sndtimeo = l->sndtimeo;
+	memcpy(s->opts, l->opts, sizeof(s->opts));
+	s->nopts = l->nopts;
+	s->peer = v;
+	v->refs++;
+	v->peer = s;
+	s->refs++;
+	v->state = VS_CONNECTED;
+	v->remote = dst;
+	v->has_remote = true;
+	v->connecting = nb;
+	if (l->q_tail)
+		l->q_tail->q_next = s;
+	else
+		l->q_head = s;
+	l->q_tail = s;
+	l->qlen++;
+	vnet_wake(l);
+	return nb ? -EINPROGRESS : 0;
+}
+
+int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
+{
+	int r = 0;
+	vnet_lock();
+	if (v->owner != getpid()) {
+		r = -ENETDOWN;
+		goto out;
+	}
+	if (v->type != SOCK_STREAM) {
+		r = -EOPNOTSUPP;
+		goto out;
+	}
+	if (v->state != VS_FRESH && v->state != VS_LISTEN) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (!v->bound) {
+		struct vaddr any = {.port = 0};
+		if (v->domain == AF_INET)
+			any.ip.s6_addr[10] = any.ip.s6_addr[11] = 0xff;
+		if ((r = vnet_bind_locked(v, &any, false)))
+			goto out;
+	}
+	if (v->state == VS_FRESH) {
+		/* inet_csk_get_port at listen: SO_REUSEADDR does not let two
+		 * sockets listen on one port (SO_REUSEPORT does). */
+		v->state = VS_LISTEN;
+		if (vnet_listen_conflict(v)) {
+			v->state = VS_FRESH;
+			r = -EADDRINUSE;
+			goto out;
+		}
+	}
+	/* __sys_listen: backlog capped at somaxconn (4096); negative means
+	 * the cap too (an unsigned comparison). */
+	if ((unsigned)backlog > 4096u)
+		backlog = 4096;
+	v->backlog = backlog;
+	v->rd_shut = false;
+	vnet_wake(v);
+out:
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (addr && !len)
+		return -EFAULT;
+	if (len && (int)*len < 0)
+		return -EINVAL;
+	bool nb = vnet_nonblocking(fd, 0);
+	int r;
+	vnet_lock();
+	if (v->owner != getpid()) {
+		r = -ENETDOWN;
+		goto out;
+	}
+	if (v->type != SOCK_STREAM) {
+		r = -EOPNOTSUPP;
+		goto out;
+	}
+	uint64_t deadline = vnet_deadline(&v->rcvtimeo);
+	for (;;) {
+		if (v->state != VS_LISTEN || v->rd_shut) {
+			r = -EINVAL;
+			goto out;
+		}
+		if (v->q_head)
+			break;
+		if (nb) {
+			r = -EAGAIN;
+			goto out;
+		}
+		if ((r = vnet_wait(v, deadline)))
+			goto out;
+	}
+	struct sf_vsock *s = v->q_head;
+	v->q_head = s->q_next;
+	if (!v->q_head)
+		v->q_tail = NULL;
+	v->qlen--;
+	s->q_next = NULL;
+	vnet_wake(v); /* connects waiting for room in the queue */
+	int nfd = vsock_make_fds(s, flags);
+	if (nfd < 0) {
+		/* EMFILE: the connection stays queued, as in the kernel (the fd
+		 * is allocated before the dequeue there). */
+		s->q_next = v->q_head;
+		v->q_head = s;
+		if (!v->q_tail)
+			v->q_tail = s;
+		v->qlen++;
+		r = nfd;
+		goto out;
+	}
+	vnet_sync(s, nfd);
+	if ((r = vsock_install(s, nfd))) {
+		sf_libc()->close(nfd);
+		drop_embryo(s);
+		goto out;
+	}
+	r = nfd;
+	if (addr) {
+		struct vaddr peer = s->remote;
+		vaddr_copy_out(s, &peer, addr, len);
+	}
+out:
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+/* Flattens an iovec array's total length (capped). */
+static size_t iov_total(const struct iovec *iov, int cnt)
+{
+	size_t n = 0;
+	for (int i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > SSIZE_MAX - n)
+			return SSIZE_MAX;
+		n += iov[i].iov_len;
+	}
+	return n;
+}
+
+long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags)
+{
+	size_t want = iov_total(iov, cnt), done = 0;
+	bool nb = vnet_nonblocking(fd, flags);
+	long r;
+	vnet_lock();
+	uint64_t deadline = vnet_deadline(&v->sndtimeo);
+	for (;;) {
+		if (v->so_error || v->wr_shut || v->reset || v->state != VS_CONNECTED) {
+			if (done)
+				break;
+			/* sk_stream_error(): a pending error first, else EPIPE. */
+			int e = v->so_error;
+			v->so_error = 0;
+			r = e ? -e : -EPIPE;
+			goto out;
+		}
+		struct sf_vsock *p = v->peer;
+		if (!p) {
+			/* The peer closed: the data is accepted, and its RST
+			 * comes back (tcp_reset in CLOSE_WAIT: EPIPE next). */
+			done = want;
+			reset_peer(v);
+			break;
+		}
+		if (done == want)
+			break;
+		size_t cap = vtcp_capacity(p);
+		size_t n = vbuf_put_iov(&p->rx, cap, iov, cnt, done, want - done);
+		if (n) {
+			done += n;
+			vnet_wake(p);
+			continue;
+		}
+		if (nb || (done && (flags & MSG_DONTWAIT)))
+			break;
+		if (vnet_wait(v, deadline)) {
+			if (done)
+				break;
+			r = -EAGAIN;
+			goto out;
+		}
+	}
+	r = done || !want ? (long)done : -EAGAIN;
+	if (!want && (v->state == VS_CONNECTED))
+		r = 0;
+out:
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags)
+{
+	size_t want = iov_total(iov, cnt), done = 0;
+	bool nb = vnet_nonblocking(fd, flags);
+	bool peek = flags & MSG_PEEK, discard = flags & MSG_TRUNC;
+	long r;
+	if (flags & MSG_OOB)
+		return -EINVAL; /* tcp_recv_urg: no urgent data */
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;
+	vnet_lock();
+	uint64_t deadline = vnet_deadline(&v->rcvtimeo);
+	for (;;) {
+		if (v->state == VS_LISTEN || v->state == VS_FRESH) {
+			r = -ENOTCONN;
+			goto out;
+		}
+		if (!want) {
+			r = 0;
+			goto out;
+		}
+		if (v->rx.len) {
+			done = vbuf_get_iov(&v->rx, iov, cnt, want, peek, discard);
+			if (!peek && v->peer)
+				vnet_wake(v->peer); /* room for its sends */
+			break; /* MSG_WAITALL continues below, unlocked */
+		}
+		if (done)
+			break;
+		if (v->so_error) {
+			int e = v->so_error;
+			v->so_error = 0;
+			r = -e;
+			goto out;
+		}
+		if (v->peer_fin || v->rd_shut || v->reset || v->state == VS_CLOSED)
+			break;
+		if (nb) {
+			r = -EAGAIN;
+			goto out;
+		}
+		if (vnet_wait(v, deadline)) {
+			r = -EAGAIN;
+			goto out;
+		}
+	}
+	r = (long)done;
+out:
+	vnet_sync(v, fd);
+	vnet_unlock();
+	/* MSG_WAITALL: keep receiving into the rest of the buffers until they
+	 * are full, the stream ends, an error or a timeout (tcp_recvmsg's
+	 * target = len). */
+	if (r > 0 && (flags & MSG_WAITALL) && !peek && (size_t)r < want) {
+		struct iovec rest[64];
+		size_t skip = (size_t)r;
+		int n = 0;
+		for (int i = 0; i < cnt && n < 64; i++) {
+			if (skip >= iov[i].iov_len) {
+				skip -= iov[i].iov_len;
+				continue;
+			}
+			rest[n].iov_base = (char *)iov[i].iov_base + skip;
+			rest[n].iov_len = iov[i].iov_len - skip;
+			skip = 0;
+			n++;
+		}
+		long more = vtcp_recv(v, fd, rest, n, flags);
+		if (more > 0)
+			r += more;
+	}
+	return r;
+}
