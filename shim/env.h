@@ -17,6 +17,7 @@ struct sf_config {
 	const char *log_path;   /* SOCKFAULT_LOG: JSON lines, one per fault */
 	const char *summary_path; /* SOCKFAULT_SUMMARY: exit summary (default stderr) */
 	const char *pcap_path;  /* SOCKFAULT_PCAP */
+	const char *fuzz_path;  /* SOCKFAULT_FUZZ: fuzz input file, "-" stdin (fuzz_peer.c) */
 	long run_pid;           /* SOCKFAULT_RUN_PID: the process `sockfault run` started */
 	uint64_t start_ns;      /* CLOCK_MONOTONIC at start, for time= windows */
 };

@@ -11,7 +11,10 @@
  * taking pool_lock.  The fault engine takes no lock on its hot path (atomic
  * counters).  pthread_atfork handlers take log_lock, sf_vnet_lock, then
  * pool_lock and release them in parent and child; socket locks and the
- * network's condition variables are re-initialised in the child. */
+ * network's condition variables are re-initialised in the child.  The
+ * fuzz peer (fuzz_peer.c) runs entirely under sf_vnet_lock; it drops it
+ * only where a condition wait would (a moment's sleep before deciding the
+ * input is used up, and before exit at its end). */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -25,6 +28,7 @@
 #include "env.h"
 #include "fault.h"
 #include "report.h"
+#include "fuzz_peer.h"
 #include "shim.h"
 #include "vsock.h"
 
@@ -118,6 +122,7 @@ __attribute__((constructor)) static void sf_init(void)
 	}
 	if (sf_config.net == SF_NET_VIRTUAL)
 		sf_vnet_init();
+	sf_fuzz_peer_init();
 	sf_engaged = sf_env_engaged();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	adopt_inherited();

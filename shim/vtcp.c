@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_peer.h"
 #include "shim.h"
 #include "wait.h"
 
@@ -241,6 +242,11 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		if (gone)
 			l = vnet_find(SOCK_STREAM, &dst, true);
 	}
+	if ((!l || l->rd_shut) && sf_fuzz_on) {
+		int fr;
+		if (sf_fuzz_peer_connect(v, &dst, nb, &fr))
+			return fr; /* the fuzz peer answers (fuzz_peer.c) */
+	}
 	if (!l || l->rd_shut) {
 		if (autobound)
 			v->bound = false;
@@ -336,6 +342,8 @@ int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
 		backlog = 4096;
 	v->backlog = backlog;
 	v->rd_shut = false;
+	if (sf_fuzz_on)
+		sf_fuzz_peer_listened(v);
 	vnet_wake(v);
 out:
 	vnet_sync(v, fd);
