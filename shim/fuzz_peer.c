@@ -105,7 +105,7 @@ static void set_script(const struct sf_scenario *sc)
 }
 
 /* Installs a fuzz input as sf_config.scenario (rules, hosts, peer script). */
-static int install_input(const unsigned char *data, size_t len)
+int sf_fuzz_peer_install(const unsigned char *data, size_t len)
 {
 	char err[256];
 	struct sf_scenario sc;
@@ -130,7 +130,7 @@ static void load(void)
 	sf_depth++;
 	int rc = read_input(sf_config.fuzz_path, &data, &len);
 	if (rc == 0) {
-		rc = install_input(data, len);
+		rc = sf_fuzz_peer_install(data, len);
 		free(data);
 	}
 	if (rc) {

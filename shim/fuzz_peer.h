@@ -8,6 +8,7 @@
 #define SF_FUZZ_PEER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct sf_vsock;
@@ -56,6 +57,8 @@ bool sf_fuzz_peer_owns(const struct sf_vsock *v);
 /* In-process (sockfault_fuzz.h): forgets the script and the peer's
  * sockets.  Lock held. */
 void sf_fuzz_peer_forget(void);
+/* Makes a fuzz input sf_config.scenario and the script (lock not held). */
+int sf_fuzz_peer_install(const unsigned char *data, size_t len);
 extern bool sf_fuzz_inprocess;
 
 #endif
