@@ -557,7 +557,13 @@ int vbuf_reserve(struct vbuf *b, size_t cap)
 
 size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max)
 {
-	if (vbuf_reserve(b, cap) != 0)
+	/* Grown as needed, doubling, up to cap: most connections carry a few
+	 * bytes, and a full-size ring per socket costs a large allocation and
+	 * its page faults (fuzz-peer mode makes thousands a second). */
+	size_t want = b->len + max < cap ? b->len + max : cap, grow = b->cap ? b->cap : 4096;
+	while (grow < want)
+		grow *= 2;
+	if (vbuf_reserve(b, grow < cap ? grow : cap) != 0)
 		return 0;
 	size_t room = cap > b->len ? cap - b->len : 0, done = 0;
 	if (room > b->cap - b->len)
