@@ -129,7 +129,12 @@ static void deliver(struct conv *c, struct conn *k, uint32_t off, const unsigned
 			break;
 		}
 	}
-	if (k->fin_seen && k->next >= k->fin_at && !k->fin_done) {
+}
+
+/* The peer's FIN, once every byte before it is delivered. */
+static void maybe_fin(struct conv *c, struct conn *k)
+{
+	if (k->fin_seen && k->next >= k->fin_at && !k->fin_done && !k->reset) {
 		unsigned char f[2] = {SF_FOP_FIN, (unsigned char)k->index};
 		emit(c, f, 2);
 		k->fin_done = true;
@@ -217,6 +222,7 @@ static void tcp_segment(struct conv *c, int family, const uint8_t *src, const ui
 		k->fin_at = off + plen;
 	}
 	deliver(c, k, off, payload, plen);
+	maybe_fin(c, k);
 }
 
 static void ip_packet(struct conv *c, const unsigned char *p, size_t n)

@@ -24,6 +24,8 @@ static const char usage[] =
 	"      --summary FILE    write the exit summary there, not stderr (SOCKFAULT_SUMMARY)\n"
 	"      --pcap FILE       capture the traffic (SOCKFAULT_PCAP)\n"
 	"      --net kernel|virtual  which network sockets use (SOCKFAULT_NET)\n"
+	"      --fuzz INPUT      fuzz-peer mode: the shim plays the other side from fuzz\n"
+	"                        input INPUT ('-': stdin) on the virtual network (SOCKFAULT_FUZZ)\n"
 	"  -h, --help            this text\n";
 
 static int setvar(const char *name, const char *value)
@@ -40,13 +42,15 @@ int sf_cmd_run(int argc, char **argv)
 		{"scenario", required_argument, NULL, 's'}, {"seed", required_argument, NULL, 'S'},
 		{"log", required_argument, NULL, 'l'},      {"summary", required_argument, NULL, 'm'},
 		{"pcap", required_argument, NULL, 'p'},     {"net", required_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+		{"fuzz", required_argument, NULL, 'f'},     {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	static const struct {
 		int opt;
 		const char *var;
 	} vars[] = {{'s', "SOCKFAULT_SCENARIO"}, {'S', "SOCKFAULT_SEED"}, {'l', "SOCKFAULT_LOG"},
-		    {'m', "SOCKFAULT_SUMMARY"},  {'p', "SOCKFAULT_PCAP"}, {'n', "SOCKFAULT_NET"}};
+		    {'m', "SOCKFAULT_SUMMARY"},  {'p', "SOCKFAULT_PCAP"}, {'n', "SOCKFAULT_NET"},
+		    {'f', "SOCKFAULT_FUZZ"}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
@@ -65,7 +69,8 @@ int sf_cmd_run(int argc, char **argv)
 		 * files are handed over by absolute path. */
 		char abs[PATH_MAX];
 		const char *val = optarg;
-		if ((c == 's' || c == 'l' || c == 'm') && optarg[0] && optarg[0] != '/') {
+		if ((c == 's' || c == 'l' || c == 'm' || (c == 'f' && strcmp(optarg, "-"))) && optarg[0] &&
+		    optarg[0] != '/') {
 			char cwd[PATH_MAX];
 			if (!getcwd(cwd, sizeof(cwd)) ||
 			    snprintf(abs, sizeof(abs), "%s/%s", cwd, optarg) >= (int)sizeof(abs)) {

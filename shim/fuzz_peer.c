@@ -215,6 +215,23 @@ bool sf_fuzz_peer_connect(struct sf_vsock *v, const struct vaddr *dst, bool nb, 
 	const struct sf_peer_step *st = &fz.sc->peer[fz.pc];
 	if (st->op != SF_PEER_OPEN || st->dir == SF_PEER_IN || fz.started || st->conn > fz.nconn)
 		return false;
+	/* The program's end: a loopback source, as the peer is "here"; dst
+	 * need not be a local address. */
+	struct vaddr src = {.port = 0};
+	if (vaddr_is_v4(dst)) {
+		src.ip.s6_addr[10] = src.ip.s6_addr[11] = 0xff;
+		src.ip.s6_addr[12] = 127;
+		src.ip.s6_addr[15] = 1;
+	} else {
+		src.ip.s6_addr[15] = 1;
+	}
+	if (!v->bound) {
+		if (vnet_bind_locked(v, &src, false) != 0)
+			return false;
+	} else if (vaddr_is_any(&v->local)) {
+		src.port = v->local.port;
+		v->local = src;
+	}
 	struct sf_vsock *s = new_peer_socket(v->domain);
 	if (!s)
 		return false;

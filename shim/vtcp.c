@@ -212,6 +212,11 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 	}
 	if (!dst.port)
 		return -ECONNREFUSED;
+	if (sf_fuzz_on && !vnet_find(SOCK_STREAM, &dst, true)) {
+		int fr;
+		if (sf_fuzz_peer_connect(v, &dst, nb, &fr))
+			return fr; /* the fuzz peer answers (fuzz_peer.c) */
+	}
 	bool autobound = false;
 	if (!v->bound) {
 		struct vaddr src = source_for(&dst);
@@ -241,11 +246,6 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 			return -EINPROGRESS; /* SO_SNDTIMEO expired (inet_stream_connect) */
 		if (gone)
 			l = vnet_find(SOCK_STREAM, &dst, true);
-	}
-	if ((!l || l->rd_shut) && sf_fuzz_on) {
-		int fr;
-		if (sf_fuzz_peer_connect(v, &dst, nb, &fr))
-			return fr; /* the fuzz peer answers (fuzz_peer.c) */
 	}
 	if (!l || l->rd_shut) {
 		if (autobound)
