@@ -1,6 +1,10 @@
 /* The configuration a process runs with: SOCKFAULT_* environment variables
  * and the scenario they name, read once by the constructor and read-only
- * afterwards (so it needs no lock). */
+ * afterwards (so it needs no lock).  One exception: with SOCKFAULT_FUZZ the
+ * scenario is filled from the fuzz input at the first socket or lookup,
+ * once (pthread_once in fuzz_peer.c), because a fork server forks after the
+ * constructor; and the in-process library (sockfault_fuzz.c) refills it
+ * between runs, on the fuzzer's only thread. */
 #ifndef SF_ENV_H
 #define SF_ENV_H
 
