@@ -9,11 +9,19 @@
 
 #include "conn.h"
 #include "shim.h"
+#include "vsock.h"
 
 SF_EXPORT int close(int fd)
 {
 	/* Forget first, then close: once the kernel has released the number
 	 * another thread may get it from socket() and install its own entry. */
+	if (sf_unlikely(sf_vnet_on)) {
+		if (sf_vnet_is_hidden(fd)) {
+			errno = EBADF; /* the shim's end of a virtual socket's pair */
+			return -1;
+		}
+		sf_vnet_fd_gone(fd); /* an epoll fd, maybe */
+	}
 	struct sf_socket *s = sf_fd_remove(fd);
 	if (sf_likely(!s))
 		return sf_libc()->close(fd);
@@ -30,6 +38,11 @@ SF_EXPORT int close_range(unsigned first, unsigned last, int flags)
 	}
 	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		sf_fd_remove_range(first, last);
+	if (sf_unlikely(sf_vnet_on) && !(flags & CLOSE_RANGE_CLOEXEC)) {
+		for (unsigned fd = first; fd <= last && fd < 65536; fd++)
+			sf_vnet_fd_gone((int)fd);
+		return (int)sf_ret(sf_vnet_close_range(first, last, flags));
+	}
 	return sf_libc()->close_range(first, last, flags);
 }
 
@@ -43,6 +56,15 @@ SF_EXPORT int dup(int fd)
 
 SF_EXPORT int dup2(int fd, int nfd)
 {
+	if (sf_unlikely(sf_vnet_on)) {
+		if (sf_vnet_is_hidden(fd)) {
+			errno = EBADF;
+			return -1;
+		}
+		if (sf_vnet_is_hidden(nfd))
+			sf_vnet_evict(nfd);
+		sf_vnet_fd_gone(nfd);
+	}
 	int r = sf_libc()->dup2(fd, nfd);
 	if (r >= 0 && fd != nfd)
 		sf_track_dup(fd, nfd);
@@ -51,6 +73,15 @@ SF_EXPORT int dup2(int fd, int nfd)
 
 SF_EXPORT int dup3(int fd, int nfd, int flags)
 {
+	if (sf_unlikely(sf_vnet_on)) {
+		if (sf_vnet_is_hidden(fd)) {
+			errno = EBADF;
+			return -1;
+		}
+		if (sf_vnet_is_hidden(nfd))
+			sf_vnet_evict(nfd);
+		sf_vnet_fd_gone(nfd);
+	}
 	int r = sf_libc()->dup3(fd, nfd, flags);
 	if (r >= 0)
 		sf_track_dup(fd, nfd);
@@ -64,6 +95,15 @@ static int do_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
 	int r = real(fd, cmd, arg);
 	if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && sf_fd_peek(fd))
 		sf_track_dup(fd, r);
+	if (sf_unlikely(sf_vnet_on) && r >= 0 && cmd == F_SETFL && sf_fd_peek(fd)) {
+		/* The virtual socket keeps O_NONBLOCK of its file (vnet.c). */
+		struct sf_socket *s = sf_socket_get(fd);
+		if (s) {
+			if (s->v)
+				sf_vsock_set_nonblock(s->v, ((long)arg & O_NONBLOCK) != 0);
+			sf_socket_put(s);
+		}
+	}
 	return r;
 }
 

@@ -79,28 +79,38 @@ SF_EXPORT int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct ti
 
 SF_EXPORT int epoll_create(int size)
 {
-	return sf_libc()->epoll_create(size);
+	int r = sf_libc()->epoll_create(size);
+	if (sf_unlikely(sf_vnet_on) && r >= 0)
+		sf_vnet_epoll_created(r);
+	return r;
 }
 
 SF_EXPORT int epoll_create1(int flags)
 {
-	return sf_libc()->epoll_create1(flags);
+	int r = sf_libc()->epoll_create1(flags);
+	if (sf_unlikely(sf_vnet_on) && r >= 0)
+		sf_vnet_epoll_created(r);
+	return r;
 }
 
 SF_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
-	int r = sf_libc()->epoll_ctl(epfd, op, fd, ev);
-	if (sf_unlikely(sf_vnet_on) && r == 0 && ev && (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD)) {
-		/* Which events the program asked for (EPOLLRDHUP is reported
-		 * only then); the kernel keeps the rest of the registration. */
+	if (sf_unlikely(sf_vnet_on)) {
 		struct sf_socket *s = sf_engaged_socket(fd);
 		if (s) {
-			if (s->v)
-				sf_vsock_note_epoll(s->v, ev->events);
+			int r = s->v ? sf_vnet_epoll_ctl(s->v, epfd, op, fd, ev) : sf_libc()->epoll_ctl(epfd, op, fd, ev);
+			bool virt = s->v != NULL;
 			sf_socket_put(s);
+			if (!virt && r == 0)
+				sf_vnet_epoll_kernel_ctl(epfd, op);
+			return virt ? (int)sf_ret(r) : r;
 		}
+		int r = sf_libc()->epoll_ctl(epfd, op, fd, ev);
+		if (r == 0)
+			sf_vnet_epoll_kernel_ctl(epfd, op);
+		return r;
 	}
-	return r;
+	return sf_libc()->epoll_ctl(epfd, op, fd, ev);
 }
 
 SF_EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)

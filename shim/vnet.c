@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <linux/sockios.h>
 #include <unistd.h>
 
@@ -26,6 +28,10 @@
 #include "wait.h"
 
 bool sf_vnet_on; /* written only by the constructor, before main */
+/* This process's id, which a socket's owner must be to be usable (fork).
+ * glibc 2.36 does not cache getpid(), and it is asked on every call: set
+ * by the constructor and the fork child handler, read-only otherwise. */
+pid_t vnet_pid;
 /* net.core.wmem_max / rmem_max, read once by the constructor (defaults are
  * Debian's): setsockopt(SO_SNDBUF/SO_RCVBUF) clamps to them, then doubles. */
 int sf_vnet_wmem_max = 212992, sf_vnet_rmem_max = 212992;
@@ -35,10 +41,36 @@ static struct sf_vsock *all;     /* guarded by sf_vnet_lock */
 static unsigned nall;            /* guarded by sf_vnet_lock */
 static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
 static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds */
+static _Atomic unsigned char *hidden_map; /* written once by the constructor; see hidden_mark */
 static pthread_condattr_t cond_attr; /* set by the constructor: CLOCK_MONOTONIC */
 
-void vnet_lock(void) { pthread_mutex_lock(&sf_vnet_lock); }
-void vnet_unlock(void) { pthread_mutex_unlock(&sf_vnet_lock); }
+/* Under ThreadSanitizer the shim sits behind the runtime's interceptors, and
+ * while one of them runs a blocking call (poll, epoll_wait, select: its
+ * BlockingCall sets ignore_interceptors) the mutex calls the shim makes are
+ * not seen.  The network lock is therefore also announced to TSan directly
+ * (annotations are not interceptors), so that what it guards is not
+ * reported as racing when the lock is taken inside such a wait. */
+#if defined(__SANITIZE_THREAD__)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define TSAN_ACQUIRE(a) __tsan_acquire(a)
+#define TSAN_RELEASE(a) __tsan_release(a)
+#else
+#define TSAN_ACQUIRE(a) ((void)0)
+#define TSAN_RELEASE(a) ((void)0)
+#endif
+
+void vnet_lock(void)
+{
+	pthread_mutex_lock(&sf_vnet_lock);
+	TSAN_ACQUIRE(&sf_vnet_lock);
+}
+
+void vnet_unlock(void)
+{
+	TSAN_RELEASE(&sf_vnet_lock);
+	pthread_mutex_unlock(&sf_vnet_lock);
+}
 
 static int read_sysctl(const char *path, int dflt)
 {
@@ -53,6 +85,15 @@ static int read_sysctl(const char *path, int dflt)
 }
 
 static void release_hook(struct sf_vsock *v);
+#define VEPFD_MAX 65536
+struct vepfd {
+	bool known;       /* created by epoll_create*, not closed since */
+	int kernel_regs;  /* kernel fds added (minus deleted) */
+	unsigned cursor;  /* where the next scan starts (fairness) */
+};
+static struct vepfd *epfds; /* allocated by the constructor; entries under sf_vnet_lock */
+/* (see sf_vnet_epoll_ready) */
+static void vep_release(struct sf_vsock *v);
 static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
 void sf_vnet_init(void)
@@ -62,7 +103,10 @@ void sf_vnet_init(void)
 	sf_vnet_rmem_max = read_sysctl("/proc/sys/net/core/rmem_max", 212992);
 	pthread_condattr_init(&cond_attr);
 	pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC);
-	next_ephemeral = 32768 + (uint16_t)(getpid() % 1000);
+	vnet_pid = getpid();
+	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
+	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
+	epfds = calloc(VEPFD_MAX, sizeof(*epfds)); /* without it: the kernel path */
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
 }
@@ -209,7 +253,9 @@ static bool overlap(const struct sf_vsock *a, const struct sf_vsock *b)
 
 static bool conflicts(const struct sf_vsock *v, const struct sf_vsock *o)
 {
-	if (o == v || !o->bound || o->released || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
+	if (o->released && o->tw_until <= sf_now_ns())
+		return false; /* a closed socket holds its port only in TIME_WAIT */
+	if (o == v || !o->bound || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
 		return false;
 	if (!overlap(v, o))
 		return false;
@@ -230,8 +276,28 @@ static bool port_free(struct sf_vsock *v)
 	return true;
 }
 
+/* Frees the TIME_WAIT sockets whose time is up (TCP_TIMEWAIT_LEN, 60 s).
+ * Restarts the walk after each free: vsock_unref unlinks from the list. */
+static void reap_time_wait(void)
+{
+	uint64_t now = sf_now_ns();
+	for (bool again = true; again;) {
+		again = false;
+		for (struct sf_vsock *o = all; o; o = o->all_next) {
+			if (o->released && o->tw_until && o->tw_until <= now) {
+				o->tw_until = 0;
+				o->bound = false;
+				vsock_unref(o);
+				again = true;
+				break;
+			}
+		}
+	}
+}
+
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind)
 {
+	reap_time_wait();
 	if (!vaddr_is_any(a) && !vaddr_is_local(a))
 		return -EADDRNOTAVAIL;
 	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(a))
@@ -257,8 +323,16 @@ int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bi
 		}
 	}
 	v->bound = true;
-	v->bound_wild = explicit_bind && vaddr_is_any(a);
+	if (explicit_bind) {
+		v->addr_lock = !vaddr_is_any(a);
+		v->port_lock = a->port != 0;
+	}
 	return 0;
+}
+
+struct sf_vsock *vnet_first(void)
+{
+	return all;
 }
 
 bool vnet_listen_conflict(const struct sf_vsock *v)
@@ -268,6 +342,20 @@ bool vnet_listen_conflict(const struct sf_vsock *v)
 		    o->local.port == v->local.port && overlap(v, o) && !(v->reuseport && o->reuseport))
 			return true;
 	return false;
+}
+
+void vnet_unbind_soft(struct sf_vsock *v)
+{
+	if (!v->addr_lock) {
+		bool v4 = v->domain == AF_INET || vaddr_is_v4(&v->local);
+		memset(&v->local.ip, 0, sizeof(v->local.ip));
+		if (v4 && v->domain == AF_INET)
+			v->local.ip.s6_addr[10] = v->local.ip.s6_addr[11] = 0xff;
+	}
+	if (!v->port_lock) {
+		v->bound = false;
+		v->local.port = 0;
+	}
 }
 
 struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening)
@@ -292,6 +380,82 @@ struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening)
 	return wild;
 }
 
+/* --- the shim's ends of the fd pairs ---
+ *
+ * The program must not close or overwrite them by accident: close() of one
+ * is EBADF (the program never opened that number), dup2/dup3 onto one first
+ * moves ours elsewhere, close_range skips them.  A bitmap over the fd table's
+ * range, allocated by the constructor; bits change under the network lock and
+ * are read without it. */
+
+static void hidden_mark(int fd, bool on)
+{
+	if (!hidden_map || fd < 0 || (unsigned)fd >= SF_FD_MAX)
+		return;
+	unsigned char bit = (unsigned char)(1u << (fd & 7));
+	if (on)
+		atomic_fetch_or(&hidden_map[fd >> 3], bit);
+	else
+		atomic_fetch_and(&hidden_map[fd >> 3], (unsigned char)~bit);
+}
+
+static void hidden_close(int fd)
+{
+	hidden_mark(fd, false);
+	sf_libc()->close(fd);
+}
+
+bool sf_vnet_is_hidden(int fd)
+{
+	if (!hidden_map || fd < 0 || (unsigned)fd >= SF_FD_MAX)
+		return false;
+	return (atomic_load_explicit(&hidden_map[fd >> 3], memory_order_relaxed) >> (fd & 7)) & 1;
+}
+
+void sf_vnet_evict(int fd)
+{
+	vnet_lock();
+	for (struct sf_vsock *v = all; v && sf_vnet_is_hidden(fd); v = v->all_next) {
+		if (v->sig != fd)
+			continue;
+		int base = hidden_base > 0 ? hidden_base : 3;
+		int n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, fd + 1 > base ? fd + 1 : base);
+		if (n < 0)
+			n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (n >= 0) {
+			hidden_close(fd);
+			v->sig = n;
+			hidden_mark(n, true);
+		}
+	}
+	vnet_unlock();
+}
+
+int sf_vnet_close_range(unsigned first, unsigned last, int flags)
+{
+	/* Close the gaps between our fds, in order. */
+	int r = 0;
+	unsigned from = first;
+	vnet_lock();
+	for (;;) {
+		unsigned next = UINT32_MAX;
+		for (struct sf_vsock *v = all; v; v = v->all_next)
+			if (v->sig >= 0 && (unsigned)v->sig >= from && (unsigned)v->sig <= last && (unsigned)v->sig < next)
+				next = (unsigned)v->sig;
+		if (next == UINT32_MAX) {
+			r = (int)sf_neg(sf_libc()->close_range(from, last, flags));
+			break;
+		}
+		if (next > from && (r = (int)sf_neg(sf_libc()->close_range(from, next - 1, flags))))
+			break;
+		if (next == last)
+			break;
+		from = next + 1;
+	}
+	vnet_unlock();
+	return r;
+}
+
 /* --- sockets --- */
 
 struct sf_vsock *vsock_new(int domain, int type, int protocol)
@@ -302,7 +466,7 @@ struct sf_vsock *vsock_new(int domain, int type, int protocol)
 	v->domain = domain;
 	v->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	v->protocol = protocol ? protocol : (v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
-	v->owner = getpid();
+	v->owner = vnet_pid;
 	v->sig = -1;
 	v->refs = 1;
 	/* tcp_wmem/tcp_rmem defaults for TCP, wmem/rmem_default for UDP. */
@@ -329,7 +493,7 @@ void vsock_unref(struct sf_vsock *v)
 		v->all_next->all_prev = v->all_prev;
 	nall--;
 	if (v->sig >= 0)
-		sf_libc()->close(v->sig);
+		hidden_close(v->sig);
 	vbuf_free(&v->rx);
 	for (struct vdgram *d = v->dq_head, *n; d; d = n) {
 		n = d->next;
@@ -365,7 +529,9 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 		libc->fcntl(sv[1], F_SETFD, FD_CLOEXEC);
 	}
 	v->sig = sv[1];
+	hidden_mark(sv[1], true);
 	v->tok = v->full = false;
+	atomic_store(&v->nonblock, (flags & SOCK_NONBLOCK) != 0);
 	return sv[0];
 }
 
@@ -381,19 +547,18 @@ static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_
 	return peer ? sf_vsock_getpeername(v, a, l) : sf_vsock_getsockname(v, a, l);
 }
 
-int vsock_install(struct sf_vsock *v, int fd)
+int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old)
 {
-	struct sf_socket *s = sf_socket_new(v->domain, v->type, v->protocol), *old = NULL;
+	struct sf_socket *s = sf_socket_new(v->domain, v->type, v->protocol);
+	*old = NULL;
 	if (!s)
 		return -ENOMEM;
 	s->v = v;
-	if (sf_fd_install(fd, s, &old) != 0) {
+	if (sf_fd_install(fd, s, old) != 0) {
 		s->v = NULL;
 		sf_socket_put(s);
 		return -EMFILE;
 	}
-	if (old)
-		sf_socket_put(old);
 	return 0;
 }
 
@@ -401,10 +566,9 @@ int sf_vsock_socket(int domain, int type, int protocol)
 {
 	if (sf_fuzz_on)
 		sf_fuzz_peer_load();
-	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct sf_socket *old = NULL;
 	if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
 		return -EINVAL;
-	(void)base;
 	vnet_lock();
 	struct sf_vsock *v = vsock_new(domain, type, protocol);
 	int fd = -ENOMEM;
@@ -416,7 +580,7 @@ int sf_vsock_socket(int domain, int type, int protocol)
 		goto out;
 	}
 	vnet_sync(v, fd);
-	int r = vsock_install(v, fd);
+	int r = vsock_install(v, fd, &old);
 	if (r < 0) {
 		sf_libc()->close(fd);
 		vsock_unref(v);
@@ -424,6 +588,10 @@ int sf_vsock_socket(int domain, int type, int protocol)
 	}
 out:
 	vnet_unlock();
+	/* A stale entry (fd closed behind our back) may be virtual: its
+	 * release takes the network lock. */
+	if (old)
+		sf_socket_put(old);
 	return fd;
 }
 
@@ -431,13 +599,20 @@ void sf_vsock_release(struct sf_vsock *v)
 {
 	vnet_lock();
 	v->released = true;
-	if (v->owner == getpid()) {
+	if (v->owner == vnet_pid) {
 		if (v->type == SOCK_STREAM)
 			vtcp_release(v);
 		else
 			vudp_release(v);
 	}
-	v->bound = false;
+	vep_release(v);
+	/* Nothing waits on a released socket's fds any more. */
+	if (v->sig >= 0)
+		hidden_close(v->sig);
+	v->sig = -1;
+	vbuf_free(&v->rx);
+	if (!v->tw_until)
+		v->bound = false;
 	vsock_unref(v);
 	vnet_unlock();
 }
@@ -452,14 +627,14 @@ static short mask_of(struct sf_vsock *v)
 short sf_vsock_poll_mask(struct sf_vsock *v)
 {
 	vnet_lock();
-	short m = v->owner == getpid() ? mask_of(v) : (short)(POLLERR | POLLHUP);
+	short m = v->owner == vnet_pid ? mask_of(v) : (short)(POLLERR | POLLHUP);
 	vnet_unlock();
 	return m;
 }
 
 void vnet_sync(struct sf_vsock *v, int fd)
 {
-	if (v->sig < 0 || v->owner != getpid())
+	if (v->sig < 0 || v->owner != vnet_pid)
 		return;
 	const struct sf_syscalls *libc = sf_libc();
 	int saved = errno;
@@ -469,9 +644,18 @@ void vnet_sync(struct sf_vsock *v, int fd)
 		if (libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
 			v->tok = true;
 	} else if (!rd && v->tok && fd >= 0) {
-		char c;
-		if (libc->recv(fd, &c, 1, MSG_DONTWAIT) == 1)
+		char c[1025];
+		ssize_t want = 1 + v->tok_extra, got = libc->recv(fd, c, (size_t)want, MSG_DONTWAIT);
+		if (got == want) {
 			v->tok = false;
+			v->tok_extra = 0;
+		} else if (got > 0) {
+			v->tok_extra -= (int)got; /* the rest comes next time */
+			if (v->tok_extra < 0) {
+				v->tok = false;
+				v->tok_extra = 0;
+			}
+		}
 	}
 	if (!wr && !v->full && fd >= 0) {
 		static const char filler[4096];
@@ -494,6 +678,22 @@ void vnet_wake(struct sf_vsock *v)
 	vnet_sync(v, -1);
 }
 
+/* Something arrived (data, a FIN, a RST, a connection).  Besides the wakeup,
+ * a socket registered with EPOLLET gets one more token if it was readable
+ * already: Linux signals every arrival (sk_data_ready), and an edge-triggered
+ * reader relies on it. */
+void vnet_arrive(struct sf_vsock *v)
+{
+	bool had = v->tok;
+	vnet_wake(v);
+	if (had && v->tok && v->et_regs > 0 && v->sig >= 0 && v->tok_extra < 1024) {
+		int saved = errno;
+		if (sf_libc()->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+			v->tok_extra++;
+		errno = saved;
+	}
+}
+
 uint64_t vnet_deadline(const struct timeval *tv)
 {
 	if (!tv->tv_sec && !tv->tv_usec)
@@ -511,6 +711,7 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 		sf_fuzz_peer_blocked_locked(1);
 	}
 	v->waiters++;
+	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
 	if (deadline == UINT64_MAX) {
 		pthread_cond_wait(&v->cond, &sf_vnet_lock);
 	} else {
@@ -522,18 +723,21 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 				r = -EAGAIN;
 		}
 	}
+	TSAN_ACQUIRE(&sf_vnet_lock);
 	v->waiters--;
 	if (sf_fuzz_on)
 		sf_fuzz_peer_blocked_locked(-1);
 	return r;
 }
 
-bool vnet_nonblocking(int fd, int flags)
+bool vnet_nonblocking(struct sf_vsock *v, int flags)
 {
-	if (flags & MSG_DONTWAIT)
-		return true;
-	int fl = sf_libc()->fcntl(fd, F_GETFL);
-	return fl >= 0 && (fl & O_NONBLOCK);
+	return (flags & MSG_DONTWAIT) || atomic_load_explicit(&v->nonblock, memory_order_relaxed);
+}
+
+void sf_vsock_set_nonblock(struct sf_vsock *v, bool on)
+{
+	atomic_store_explicit(&v->nonblock, on, memory_order_relaxed);
 }
 
 /* --- byte rings --- */
@@ -636,7 +840,7 @@ void vbuf_free(struct vbuf *b)
 /* A copy of the network that fork left in a child (see atfork_child). */
 static bool orphan(const struct sf_vsock *v)
 {
-	return v->owner != getpid();
+	return v->owner != vnet_pid;
 }
 
 int sf_vsock_bind(struct sf_vsock *v, const struct sockaddr *addr, socklen_t len)
@@ -667,7 +871,7 @@ int sf_vsock_connect(struct sf_vsock *v, int fd, const struct sockaddr *addr, so
 		if (r)
 			return r;
 	}
-	bool nb = v->type == SOCK_STREAM && vnet_nonblocking(fd, 0);
+	bool nb = v->type == SOCK_STREAM && vnet_nonblocking(v, 0);
 	vnet_lock();
 	int r;
 	if (orphan(v))
@@ -685,9 +889,14 @@ int sf_vsock_getsockname(struct sf_vsock *v, struct sockaddr *addr, socklen_t *l
 	vnet_lock();
 	struct vaddr a = v->local;
 	if (!v->bound) {
-		memset(&a, 0, sizeof(a));
-		if (v->domain == AF_INET)
-			a.ip.s6_addr[10] = a.ip.s6_addr[11] = 0xff;
+		/* Unbound: the address a bind kept over a disconnect, else the
+		 * wildcard; port 0. */
+		if (!v->addr_lock) {
+			memset(&a, 0, sizeof(a));
+			if (v->domain == AF_INET)
+				a.ip.s6_addr[10] = a.ip.s6_addr[11] = 0xff;
+		}
+		a.port = 0;
 	}
 	vnet_unlock();
 	return vaddr_copy_out(v, &a, addr, len);
@@ -735,6 +944,40 @@ static const struct vopt known_opts[] = {
 	{IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1}, {IPPROTO_IPV6, IPV6_DONTFRAG, 0},
 };
 
+/* Options Linux stores as a flag: any non-zero value reads back as 1. */
+static bool boolean_opt(int level, int name)
+{
+	static const struct { int level, name; } flags[] = {
+		{SOL_SOCKET, SO_DONTROUTE},
+		{SOL_SOCKET, SO_PASSCRED},
+		{SOL_SOCKET, SO_TIMESTAMP},
+		{SOL_SOCKET, SO_TIMESTAMPNS},
+		{SOL_SOCKET, SO_ZEROCOPY},
+		{IPPROTO_TCP, TCP_NODELAY},
+		{IPPROTO_TCP, TCP_CORK},
+		{IPPROTO_TCP, TCP_QUICKACK},
+		{IPPROTO_IP, IP_RECVTOS},
+		{IPPROTO_IP, IP_RECVTTL},
+		{IPPROTO_IP, IP_PKTINFO},
+		{IPPROTO_IP, IP_RECVERR},
+		{IPPROTO_IP, IP_MULTICAST_LOOP},
+		{IPPROTO_IP, IP_FREEBIND},
+		{IPPROTO_IP, IP_TRANSPARENT},
+		{IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT},
+		{IPPROTO_IP, IP_RECVORIGDSTADDR},
+		{IPPROTO_IPV6, IPV6_MULTICAST_LOOP},
+		{IPPROTO_IPV6, IPV6_RECVPKTINFO},
+		{IPPROTO_IPV6, IPV6_RECVTCLASS},
+		{IPPROTO_IPV6, IPV6_RECVHOPLIMIT},
+		{IPPROTO_IPV6, IPV6_RECVERR},
+		{IPPROTO_IPV6, IPV6_DONTFRAG},
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (flags[i].level == level && flags[i].name == name)
+			return true;
+	return false;
+}
+
 static const struct vopt *known(const struct sf_vsock *v, int level, int name)
 {
 	if ((level == IPPROTO_TCP && v->type != SOCK_STREAM) || (level == IPPROTO_IPV6 && v->domain != AF_INET6))
@@ -767,6 +1010,16 @@ static int put_blob(void *val, socklen_t *len, const void *x, socklen_t size)
 	memcpy(val, x, n);
 	*len = n;
 	return 0;
+}
+
+int vsock_opt(const struct sf_vsock *v, int level, int name)
+{
+	const struct vopt *k = known(v, level, name);
+	int x = k ? k->value : 0;
+	for (int i = 0; i < v->nopts; i++)
+		if (v->opts[i].level == level && v->opts[i].name == name)
+			x = v->opts[i].value;
+	return x;
 }
 
 int sf_vsock_getsockopt(struct sf_vsock *v, int fd, int level, int name, void *val, socklen_t *len)
@@ -904,6 +1157,8 @@ int sf_vsock_setsockopt(struct sf_vsock *v, int fd, int level, int name, const v
 		r = -ENOPROTOOPT;
 		goto out;
 	}
+	if (boolean_opt(level, name))
+		x = x != 0;
 	for (int i = 0; i < v->nopts; i++) {
 		if (v->opts[i].level == level && v->opts[i].name == name) {
 			v->opts[i].value = x;
@@ -943,7 +1198,7 @@ int sf_vsock_shutdown(struct sf_vsock *v, int fd, int how)
 			v->wr_shut = true;
 			if (v->type == SOCK_STREAM && v->peer) {
 				v->peer->peer_fin = true;
-				vnet_wake(v->peer);
+				vnet_arrive(v->peer);
 			}
 		}
 		if (v->waiters)
@@ -963,7 +1218,7 @@ void sf_vsock_reset(struct sf_vsock *v, int fd)
 			p->reset = true;
 			p->so_error = p->peer_fin ? EPIPE : ECONNRESET;
 			p->peer = NULL;
-			vnet_wake(p);
+			vnet_arrive(p);
 			vsock_unref(p);
 			v->peer = NULL;
 			vsock_unref(v);
@@ -978,8 +1233,13 @@ void sf_vsock_reset(struct sf_vsock *v, int fd)
 int sf_vsock_ioctl(struct sf_vsock *v, int fd, unsigned long req, void *arg)
 {
 	int x = 0, r = 0;
-	if (req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIOASYNC)
-		return (int)sf_neg(sf_libc()->ioctl(fd, req, arg)); /* flags of the kernel file */
+	if (req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIOASYNC) {
+		/* Flags of the kernel file; O_NONBLOCK is also cached. */
+		r = (int)sf_neg(sf_libc()->ioctl(fd, req, arg));
+		if (r == 0 && req == FIONBIO)
+			sf_vsock_set_nonblock(v, *(int *)arg != 0);
+		return r;
+	}
 	if (req != FIONREAD && req != SIOCOUTQ && req != SIOCOUTQNSD)
 		return (int)sf_neg(sf_libc()->ioctl(fd, req, arg)); /* SIOCGIF*: any socket does */
 	if (!arg)
@@ -1013,19 +1273,205 @@ void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv)
 	vnet_unlock();
 }
 
-void sf_vsock_note_epoll(struct sf_vsock *v, uint32_t events)
+/* --- epoll registrations of virtual fds ---
+ *
+ * The kernel's epoll set holds the program end of the fd pair; what it
+ * reports is the mirror (token, filler), not the socket's exact state.  So
+ * epoll_ctl on a virtual fd registers, in the kernel, our own data -- a tag
+ * and the index of a registration record -- and epoll_wait turns a report
+ * back into the program's data and the socket's real events (EPOLLHUP,
+ * EPOLLERR, EPOLLRDHUP only if asked for).  The kernel drops a registration
+ * when the file closes; our record goes when the socket is released. */
+struct vep {
+	bool used;
+	int epfd, fd;
+	uint32_t events;
+	uint64_t data;
+	struct sf_vsock *v;
+};
+#define VEP_TAG 0x5346564eull /* "SFVN" in the high half of epoll_data */
+static struct vep *veps;  /* guarded by sf_vnet_lock */
+static unsigned nveps;    /* guarded by sf_vnet_lock */
+
+static int vep_alloc(void)
 {
+	for (unsigned i = 0; i < nveps; i++)
+		if (!veps[i].used)
+			return (int)i;
+	unsigned n = nveps ? nveps * 2 : 64;
+	struct vep *g = realloc(veps, n * sizeof(*g));
+	if (!g)
+		return -1;
+	memset(g + nveps, 0, (n - nveps) * sizeof(*g));
+	veps = g;
+	int i = (int)nveps;
+	nveps = n;
+	return i;
+}
+
+static void vep_set_events(struct vep *e, uint32_t events)
+{
+	if (e->used && (e->events & EPOLLET))
+		e->v->et_regs--;
+	e->events = events;
+	if (events & EPOLLET)
+		e->v->et_regs++;
+}
+
+int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev)
+{
+	int r;
 	vnet_lock();
-	v->ep_events = events;
+	int found = -1;
+	for (unsigned i = 0; i < nveps; i++)
+		if (veps[i].used && veps[i].epfd == epfd && veps[i].fd == fd && veps[i].v == v)
+			found = (int)i;
+	if (op == EPOLL_CTL_DEL || !ev) {
+		r = (int)sf_neg(sf_libc()->epoll_ctl(epfd, op, fd, ev));
+		if (r == 0 && found >= 0 && op == EPOLL_CTL_DEL) {
+			vep_set_events(&veps[found], 0);
+			veps[found].used = false;
+		}
+		goto out;
+	}
+	int i = found >= 0 ? found : vep_alloc();
+	if (i < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	struct epoll_event kev = {.events = ev->events, .data.u64 = (VEP_TAG << 32) | (unsigned)i};
+	r = (int)sf_neg(sf_libc()->epoll_ctl(epfd, op, fd, &kev));
+	if (r == 0) {
+		if (found < 0) {
+			veps[i] = (struct vep){.epfd = epfd, .fd = fd, .v = v};
+			vep_set_events(&veps[i], ev->events);
+			veps[i].used = true;
+		} else {
+			vep_set_events(&veps[i], ev->events);
+		}
+		veps[i].data = ev->data.u64;
+	}
+out:
+	vnet_unlock();
+	return r;
+}
+
+bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd)
+{
+	if (e->data.u64 >> 32 != VEP_TAG)
+		return false;
+	unsigned i = (unsigned)e->data.u64;
+	vnet_lock();
+	if (i >= nveps || !veps[i].used) {
+		vnet_unlock();
+		e->events = 0; /* a record released since: nothing to report */
+		return true;
+	}
+	struct vep *r = &veps[i];
+	uint32_t m = (uint16_t)mask_of(r->v), want = r->events;
+	uint32_t out = m & e->events & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM);
+	out |= m & (EPOLLERR | EPOLLHUP);
+	if (want & EPOLLRDHUP)
+		out |= m & EPOLLRDHUP;
+	if (!(want & EPOLLIN))
+		out &= ~(uint32_t)(EPOLLIN | EPOLLRDNORM | EPOLLRDHUP);
+	if (!(want & EPOLLOUT))
+		out &= ~(uint32_t)(EPOLLOUT | EPOLLWRNORM);
+	e->events = out;
+	e->data.u64 = r->data;
+	*fd = r->fd;
+	vnet_unlock();
+	return true;
+}
+
+/* epoll fds the program made through us, so that a wait on one whose
+ * every registration is a plain level-triggered virtual fd can be answered
+ * from the registrations without entering the kernel when something is
+ * ready (the kernel still blocks the wait when nothing is).  Indexed by the
+ * epoll fd (below VEPFD_MAX; others always take the kernel path).  An epoll
+ * set a program also fills with raw epoll_ctl syscalls behind our back is
+ * not seen: its kernel fds would only be reported once no virtual one is
+ * ready. */
+
+void sf_vnet_epoll_created(int epfd)
+{
+	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
+		return;
+	vnet_lock();
+	epfds[epfd] = (struct vepfd){.known = true};
 	vnet_unlock();
 }
 
-uint32_t sf_vsock_epoll_events(struct sf_vsock *v)
+void sf_vnet_epoll_kernel_ctl(int epfd, int op)
 {
+	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
+		return;
 	vnet_lock();
-	uint32_t e = v->ep_events;
+	if (op == EPOLL_CTL_ADD)
+		epfds[epfd].kernel_regs++;
+	else if (op == EPOLL_CTL_DEL && epfds[epfd].kernel_regs > 0)
+		epfds[epfd].kernel_regs--;
 	vnet_unlock();
-	return e;
+}
+
+void sf_vnet_fd_gone(int fd)
+{
+	if (!epfds || fd < 0 || fd >= VEPFD_MAX)
+		return;
+	vnet_lock();
+	if (epfds[fd].known) {
+		epfds[fd].known = false;
+		/* The kernel drops the set's registrations with it. */
+		for (unsigned i = 0; i < nveps; i++) {
+			if (veps[i].used && veps[i].epfd == fd) {
+				vep_set_events(&veps[i], 0);
+				veps[i].used = false;
+			}
+		}
+	}
+	vnet_unlock();
+}
+
+int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max)
+{
+	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX || max <= 0 || sf_config.scenario.nrules)
+		return 0;
+	int n = 0;
+	vnet_lock();
+	struct vepfd *e = &epfds[epfd];
+	if (!e->known || e->kernel_regs)
+		goto out;
+	for (unsigned i = 0; i < nveps; i++)
+		if (veps[i].used && veps[i].epfd == epfd && (veps[i].events & (EPOLLET | EPOLLONESHOT)))
+			goto out; /* edges and one-shots: the kernel keeps those */
+	unsigned start = e->cursor;
+	for (unsigned k = 0; k < nveps && n < max; k++) {
+		unsigned i = (start + k) % nveps;
+		struct vep *r = &veps[i];
+		if (!r->used || r->epfd != epfd)
+			continue;
+		uint32_t m = (uint16_t)mask_of(r->v), want = r->events | EPOLLERR | EPOLLHUP;
+		uint32_t out = m & want & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM | EPOLLERR | EPOLLHUP | EPOLLRDHUP | EPOLLPRI);
+		if (!out)
+			continue;
+		ev[n].events = out;
+		ev[n].data.u64 = r->data;
+		n++;
+		e->cursor = i + 1;
+	}
+out:
+	vnet_unlock();
+	return n;
+}
+
+static void vep_release(struct sf_vsock *v)
+{
+	for (unsigned i = 0; i < nveps; i++) {
+		if (veps[i].used && veps[i].v == v) {
+			vep_set_events(&veps[i], 0);
+			veps[i].used = false;
+		}
+	}
 }
 
 /* send(2): EPIPE "also sends SIGPIPE unless MSG_NOSIGNAL is set". */
@@ -1043,6 +1489,11 @@ static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
 {
 	unsigned char buf[65536];
 	size_t total = 0, want = io->len;
+	struct stat st;
+	if (fstat(io->in_fd, &st) != 0)
+		return -EBADF;
+	if (S_ISSOCK(st.st_mode))
+		return -EINVAL; /* sendfile(2): in_fd "cannot be a socket" */
 	off_t off = io->offset ? *io->offset : 0;
 	while (total < want) {
 		size_t chunk = want - total < sizeof(buf) ? want - total : sizeof(buf);
@@ -1057,7 +1508,7 @@ static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
 		struct iovec iov = {buf, (size_t)n};
 		long s = vtcp_send(v, io->fd, &iov, 1, total ? MSG_DONTWAIT : 0);
 		if (v->type != SOCK_STREAM)
-			s = vudp_send(v, io->fd, &iov, 1, 0, NULL, 0);
+			s = vudp_send(v, io->fd, &iov, 1, 0, NULL, 0, NULL);
 		if (s < 0) {
 			if (!io->offset)
 				lseek(io->in_fd, -(off_t)n, SEEK_CUR);
@@ -1078,15 +1529,16 @@ static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
 }
 
 static long vsend(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-		  const struct sockaddr *to, socklen_t tolen)
+		  const struct sockaddr *to, socklen_t tolen, const struct msghdr *ctl)
 {
+	/* Ancillary data on a stream is accepted and has no effect. */
 	long r = v->type == SOCK_STREAM ? vtcp_send(v, fd, iov, cnt, flags)
-					: vudp_send(v, fd, iov, cnt, flags, to, tolen);
+					: vudp_send(v, fd, iov, cnt, flags, to, tolen, ctl);
 	return maybe_sigpipe(r, flags);
 }
 
 static long vrecv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-		  struct sockaddr *from, socklen_t *fromlen, int *mflags)
+		  struct sockaddr *from, socklen_t *fromlen, int *mflags, struct msghdr *ctl)
 {
 	if (mflags)
 		*mflags = 0;
@@ -1094,9 +1546,11 @@ static long vrecv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, 
 		long r = vtcp_recv(v, fd, iov, cnt, flags);
 		if (r >= 0 && from && fromlen)
 			*fromlen = 0; /* a connected stream reports no source */
+		if (r >= 0 && ctl)
+			ctl->msg_controllen = 0;
 		return r;
 	}
-	return vudp_recv(v, fd, iov, cnt, flags, from, fromlen, mflags);
+	return vudp_recv(v, fd, iov, cnt, flags, from, fromlen, mflags, ctl);
 }
 
 long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
@@ -1112,22 +1566,20 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 		if (io->len && !io->cbuf)
 			return -EFAULT;
 		return vsend(v, io->fd, &one, 1, io->call == SF_CALL_write ? 0 : io->flags,
-			     io->call == SF_CALL_sendto ? io->to : NULL, io->tolen);
+			     io->call == SF_CALL_sendto ? io->to : NULL, io->tolen, NULL);
 	case SF_CALL_writev:
 		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
 			return -EINVAL;
 		if (!io->iov && io->iovcnt)
 			return -EFAULT;
-		return vsend(v, io->fd, io->iov, io->iovcnt, 0, NULL, 0);
+		return vsend(v, io->fd, io->iov, io->iovcnt, 0, NULL, 0, NULL);
 	case SF_CALL_sendmsg:
 		if (!io->msg)
 			return -EFAULT;
 		if (io->msg->msg_iovlen > IOV_MAX)
 			return -EMSGSIZE;
-		/* Ancillary data on AF_INET (IP_PKTINFO, IP_TOS...) is accepted
-		 * and has no effect. */
 		return vsend(v, io->fd, io->msg->msg_iov, (int)io->msg->msg_iovlen, io->flags,
-			     io->msg->msg_name, io->msg->msg_namelen);
+			     io->msg->msg_name, io->msg->msg_namelen, io->msg);
 	case SF_CALL_sendmmsg: {
 		if (!io->vec)
 			return -EFAULT;
@@ -1135,7 +1587,7 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 		for (i = 0; i < io->vlen && i < 1024; i++) {
 			struct msghdr *m = &io->vec[i].msg_hdr;
 			long r = vsend(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags | (i ? MSG_DONTWAIT : 0),
-				       m->msg_name, m->msg_namelen);
+				       m->msg_name, m->msg_namelen, m);
 			if (r < 0) {
 				if (i)
 					break;
@@ -1153,15 +1605,19 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 		one = (struct iovec){io->buf, io->len};
 		if (io->len && !io->buf)
 			return -EFAULT;
+		if (io->call == SF_CALL_read && v->type == SOCK_STREAM && !io->len)
+			return 0; /* sock_read_iter: an empty read never reaches TCP */
 		return vrecv(v, io->fd, &one, 1, io->call == SF_CALL_read ? 0 : io->flags,
 			     io->call == SF_CALL_recvfrom ? io->from : NULL,
-			     io->call == SF_CALL_recvfrom ? io->fromlen : NULL, NULL);
+			     io->call == SF_CALL_recvfrom ? io->fromlen : NULL, NULL, NULL);
 	case SF_CALL_readv:
 		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
 			return -EINVAL;
 		if (!io->iov && io->iovcnt)
 			return -EFAULT;
-		return vrecv(v, io->fd, io->iov, io->iovcnt, 0, NULL, NULL, NULL);
+		if (v->type == SOCK_STREAM && !sf_io_length(io))
+			return 0; /* sock_read_iter: an empty read never reaches TCP */
+		return vrecv(v, io->fd, io->iov, io->iovcnt, 0, NULL, NULL, NULL, NULL);
 	case SF_CALL_recvmsg: {
 		struct msghdr *m = io->msg;
 		if (!m)
@@ -1170,9 +1626,8 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 			return -EMSGSIZE;
 		int mf = 0;
 		long r = vrecv(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags,
-			       m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &mf);
+			       m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &mf, m);
 		if (r >= 0) {
-			m->msg_controllen = 0;
 			m->msg_flags = mf;
 			if (v->type == SOCK_STREAM)
 				m->msg_namelen = 0;
@@ -1192,13 +1647,12 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 					* behaviour; blocking for all of vlen is not
 					* modelled) */
 				       (io->flags & ~MSG_WAITFORONE) | (i ? MSG_DONTWAIT : 0), m->msg_name,
-				       m->msg_name ? &m->msg_namelen : NULL, &mf);
+				       m->msg_name ? &m->msg_namelen : NULL, &mf, m);
 			if (r < 0) {
 				if (i)
 					break;
 				return r;
 			}
-			m->msg_controllen = 0;
 			m->msg_flags = mf;
 			io->vec[i].msg_len = (unsigned)r;
 		}
@@ -1382,7 +1836,9 @@ void sf_vnet_atfork_parent(void) { vnet_unlock(); }
  * child's own, fresh network.  Orphans no longer hold ports. */
 void sf_vnet_atfork_child(void)
 {
-	pthread_mutex_init(&sf_vnet_lock, NULL);
+	/* The forking thread took the lock in prepare: it is ours to release. */
+	pthread_mutex_unlock(&sf_vnet_lock);
+	vnet_pid = getpid();
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = 0;

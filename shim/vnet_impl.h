@@ -5,6 +5,7 @@
 #define SF_VNET_IMPL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/uio.h>
 
 #include "vsock.h"
@@ -26,6 +27,7 @@ struct vbuf {
 struct vdgram {
 	struct vdgram *next;
 	struct vaddr from;
+	int hoplimit, tclass;     /* IPv6 header fields (IPv4: TTL, TOS) */
 	size_t len;
 	unsigned char data[];
 };
@@ -42,6 +44,8 @@ enum vstate {
 	VS_LISTEN,
 	VS_CONNECTED,  /* stream: has (or had) a peer; dgram: connected */
 	VS_CLOSED,     /* stream: refused or reset; can connect again after refusal */
+	VS_SYN,        /* stream: non-blocking connect waiting for room in a full
+			* accept queue (SYN_SENT: the SYN was dropped) */
 };
 
 struct sf_vsock {
@@ -54,10 +58,18 @@ struct sf_vsock {
 	bool tok;                 /* a readability token is in the program end */
 	bool full;                /* the program end's send buffer is filled */
 	bool released;            /* every fd is closed; kept alive by refs */
+	/* O_NONBLOCK of the program's open file, kept in step by the fcntl and
+	 * ioctl(FIONBIO) interposers so that a call needs no F_GETFL syscall
+	 * (all fds of one virtual socket share that file).  Atomic: read
+	 * without the lock. */
+	atomic_bool nonblock;
 	int refs;                 /* owner fd-side + peer + accept queue */
 
 	/* Addresses (bound: local.port != 0). */
-	bool bound, bound_wild;   /* bound explicitly to a wildcard address */
+	bool bound;
+	/* sk_userlocks: bind(2) named the address (SOCK_BINDADDR_LOCK) / a
+	 * non-zero port (SOCK_BINDPORT_LOCK); what disconnect keeps. */
+	bool addr_lock, port_lock;
 	struct vaddr local, remote;
 	bool has_remote;
 
@@ -68,7 +80,6 @@ struct sf_vsock {
 	struct timeval rcvtimeo, sndtimeo;
 	struct vopt opts[VOPT_MAX];
 	int nopts;
-	uint32_t ep_events;       /* last epoll_ctl registration (EPOLLRDHUP) */
 
 	int so_error;             /* sk_err: reported once */
 
@@ -80,6 +91,11 @@ struct sf_vsock {
 	bool peer_fin;            /* the peer's FIN arrived (after the data in rx) */
 	bool peer_gone;           /* the peer closed: our next send makes it RST us */
 	bool reset;               /* a RST arrived, or was sent */
+	bool fin_first;           /* we sent our FIN before the peer's arrived */
+	uint64_t tw_until;        /* released in TIME_WAIT: holds its port until then */
+	struct vaddr syn_dst;     /* VS_SYN: where the connect goes */
+	int et_regs;              /* epoll registrations with EPOLLET */
+	int tok_extra;            /* tokens beyond the first (edges for EPOLLET) */
 
 	/* Listener. */
 	int backlog;
@@ -96,6 +112,7 @@ struct sf_vsock {
 };
 
 extern pthread_mutex_t sf_vnet_lock;
+extern pid_t vnet_pid; /* this process (see vnet.c) */
 extern int sf_vnet_wmem_max, sf_vnet_rmem_max;
 
 void vnet_lock(void);
@@ -111,10 +128,19 @@ bool vaddr_is_v4(const struct vaddr *a);
 bool vaddr_is_any(const struct vaddr *a);
 bool vaddr_is_local(const struct vaddr *a);
 
+/* An option's value (set, or Linux's default) under the network lock. */
+int vsock_opt(const struct sf_vsock *v, int level, int name);
+
 /* Ports: binds v to a (port 0: ephemeral).  -EADDRINUSE / -EADDRNOTAVAIL. */
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind);
+/* The first socket of the network's list (iteration: all_next). */
+struct sf_vsock *vnet_first(void);
 /* Whether listening on v's port would clash with another listener. */
 bool vnet_listen_conflict(const struct sf_vsock *v);
+/* Disconnect / failed connect (tcp_set_state(TCP_CLOSE), udp_disconnect):
+ * an address bind() did not name goes back to the wildcard, a port it did
+ * not name is given up. */
+void vnet_unbind_soft(struct sf_vsock *v);
 /* The socket of this type bound where a datagram/connection for dst goes. */
 struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
 
@@ -122,19 +148,23 @@ struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
 void vnet_sync(struct sf_vsock *v, int fd);
 /* Wakes the threads waiting on v and mirrors its readiness. */
 void vnet_wake(struct sf_vsock *v);
+/* The same for an arrival (data, FIN, RST, connection): an edge for EPOLLET. */
+void vnet_arrive(struct sf_vsock *v);
 /* Waits on v's condition variable until woken or deadline (ns, CLOCK_MONOTONIC;
  * UINT64_MAX none); -EAGAIN on timeout. */
 int vnet_wait(struct sf_vsock *v, uint64_t deadline);
 uint64_t vnet_deadline(const struct timeval *tv);
-/* Whether the program's fd is non-blocking (or flags say MSG_DONTWAIT). */
-bool vnet_nonblocking(int fd, int flags);
+/* Whether the socket's file is non-blocking (or flags say MSG_DONTWAIT). */
+bool vnet_nonblocking(struct sf_vsock *v, int flags);
 
 struct sf_vsock *vsock_new(int domain, int type, int protocol);
 void vsock_unref(struct sf_vsock *v);
 /* Makes the fd pair for v; returns the program's fd or -errno. */
 int vsock_make_fds(struct sf_vsock *v, int flags);
-/* Installs v at fd in the fd table (new struct sf_socket). */
-int vsock_install(struct sf_vsock *v, int fd);
+/* Installs v at fd in the fd table (new struct sf_socket); *old is a stale
+ * entry that was there, for the caller to put once the lock is dropped. */
+struct sf_socket;
+int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old);
 
 /* Byte rings. */
 int vbuf_reserve(struct vbuf *b, size_t cap);
@@ -147,14 +177,17 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags);
 short vtcp_poll_mask(struct sf_vsock *v);
 void vtcp_release(struct sf_vsock *v);
+/* Completes non-blocking connects waiting for room in l's queue (or
+ * refuses them when nobody listens there any more). */
+void vtcp_retry_syn(struct sf_vsock *l);
 size_t vtcp_capacity(const struct sf_vsock *to);
 int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst, bool nb);
 
 /* vudp.c */
 long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-	       const struct sockaddr *to, socklen_t tolen);
+	       const struct sockaddr *to, socklen_t tolen, const struct msghdr *ctl);
 long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags);
+	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags, struct msghdr *ctl);
 short vudp_poll_mask(struct sf_vsock *v);
 void vudp_release(struct sf_vsock *v);
 int vudp_connect(struct sf_vsock *v, const struct vaddr *dst);

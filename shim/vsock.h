@@ -86,14 +86,30 @@ void sf_vsock_reset(struct sf_vsock *v, int fd);
 /* The last reference to the socket went away (every fd closed). */
 void sf_vsock_release(struct sf_vsock *v);
 
+/* Records O_NONBLOCK set on the socket's file (fcntl F_SETFL). */
+void sf_vsock_set_nonblock(struct sf_vsock *v, bool on);
+
 /* poll(2) bits the socket reports now. */
 short sf_vsock_poll_mask(struct sf_vsock *v);
 /* SO_RCVTIMEO (rx) or SO_SNDTIMEO. */
 void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv);
-/* Records the events an epoll_ctl registered for the socket (EPOLLRDHUP is
- * reported only when asked for). */
-void sf_vsock_note_epoll(struct sf_vsock *v, uint32_t events);
-uint32_t sf_vsock_epoll_events(struct sf_vsock *v);
+/* epoll_ctl for a virtual fd (see vnet.c: the kernel holds our data, a
+ * tagged index of a registration record); a result or -errno. */
+struct epoll_event;
+int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev);
+/* Turns a kernel report that carries our tag back into the program's data
+ * and the socket's events (0: drop it); false when the report is not ours.
+ * *fd is the registered fd. */
+bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd);
+/* Bookkeeping of the program's epoll fds (see vnet.c): created, a kernel
+ * fd added/deleted, an fd number closed or overwritten. */
+void sf_vnet_epoll_created(int epfd);
+void sf_vnet_epoll_kernel_ctl(int epfd, int op);
+void sf_vnet_fd_gone(int fd);
+/* Ready events of an epoll set made only of plain level-triggered virtual
+ * fds, without entering the kernel; 0 when there are none or the set does
+ * not qualify. */
+int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max);
 
 /* Invariant checker: 0, or -EINVAL with the broken invariant in *why. */
 int sf_vsock_validate(struct sf_vsock *v, const char **why);
@@ -104,6 +120,12 @@ unsigned sf_vnet_count(void);
 
 /* poll for a set containing virtual fds (timeout NULL = infinite). */
 int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);
+
+/* The shim's ends of the fd pairs (see vnet.c): whether fd is one; moves
+ * ours away from fd (before a dup2 onto it); close_range that skips them. */
+bool sf_vnet_is_hidden(int fd);
+void sf_vnet_evict(int fd);
+int sf_vnet_close_range(unsigned first, unsigned last, int flags);
 
 void sf_vnet_atfork_prepare(void);
 void sf_vnet_atfork_parent(void);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "fuzz_peer.h"
 #include "shim.h"
 #include "wait.h"
@@ -40,6 +41,8 @@ short vtcp_poll_mask(struct sf_vsock *v)
 	switch (v->state) {
 	case VS_LISTEN:
 		return v->qlen ? POLLIN | POLLRDNORM : 0;
+	case VS_SYN:
+		return 0; /* tcp_poll in SYN_SENT */
 	case VS_FRESH:
 		/* tcp_poll on a socket in TCP_CLOSE that never connected. */
 		return all_out | POLLHUP;
@@ -83,7 +86,7 @@ static void unlink_peer(struct sf_vsock *v)
 		return;
 	v->peer = NULL;
 	p->peer = NULL;
-	vnet_wake(p);
+	vnet_arrive(p);
 	vnet_wake(v);
 	vsock_unref(p); /* v's reference on p */
 	vsock_unref(v); /* p's reference on v */
@@ -113,19 +116,29 @@ void vtcp_release(struct sf_vsock *v)
 		}
 		v->q_tail = NULL;
 		v->state = VS_FRESH;
+		vtcp_retry_syn(v);
 		return;
 	}
 	struct sf_vsock *p = v->peer;
 	if (!p)
-		return;
+		return; /* reset, or the peer closed first (we had its FIN): no TIME_WAIT */
 	/* tcp_close(): unread data, or SO_LINGER with a zero timeout, sends a
 	 * RST instead of a FIN (RFC 2525 2.17). */
 	if (v->rx.len || (v->linger_on && v->linger_secs == 0)) {
 		reset_peer(p);
 	} else {
-		if (!v->wr_shut)
+		if (!v->wr_shut) {
 			p->peer_fin = true;
+			if (!v->peer_fin)
+				v->fin_first = true;
+		}
 		p->peer_gone = true;
+		/* The side that sent the first FIN ends in TIME_WAIT (or
+		 * FIN_WAIT2 until the peer closes): its port stays taken. */
+		if (v->fin_first) {
+			v->tw_until = sf_now_ns() + 60 * 1000000000ull;
+			v->refs++; /* TIME_WAIT's own reference, dropped by the reaper */
+		}
 	}
 	unlink_peer(v);
 }
@@ -150,6 +163,35 @@ static void reset_fields(struct sf_vsock *v)
 	v->has_remote = false;
 }
 
+static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr *dst_p, bool nb);
+
+void vtcp_retry_syn(struct sf_vsock *l)
+{
+	for (struct sf_vsock *o = vnet_first(); o; o = o->all_next) {
+		if (o->state != VS_SYN || o->released)
+			continue;
+		struct sf_vsock *t = vnet_find(SOCK_STREAM, &o->syn_dst, true);
+		if (t && t != l)
+			continue;
+		if (!t || t->rd_shut) {
+			/* The retransmitted SYN meets a closed port. */
+			o->state = VS_CLOSED;
+			o->reset = true;
+			o->so_error = ECONNREFUSED;
+			vnet_wake(o);
+		} else if (t->qlen <= t->backlog) {
+			struct vaddr d = o->syn_dst;
+			o->state = VS_FRESH;
+			if (establish(o, t, &d, true) != -EINPROGRESS) {
+				o->state = VS_CLOSED;
+				o->reset = true;
+				o->so_error = ENOBUFS;
+			}
+			vnet_wake(o);
+		}
+	}
+}
+
 int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb)
 {
 	(void)fd;
@@ -165,11 +207,12 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		v->state = VS_FRESH;
 		reset_fields(v);
 		v->so_error = 0;
-		if (!v->bound_wild && v->bound && !v->local.port)
-			v->bound = false;
+		vnet_unbind_soft(v);
 		return 0;
 	}
 	switch (v->state) {
+	case VS_SYN:
+		return -EALREADY;
 	case VS_LISTEN:
 		return -EISCONN;
 	case VS_CONNECTED:
@@ -210,13 +253,19 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 			dst.ip.s6_addr[15] = 1;
 		}
 	}
-	if (!dst.port)
-		return -ECONNREFUSED;
-	if (sf_fuzz_on && !vnet_find(SOCK_STREAM, &dst, true)) {
+	/* Fuzz-peer mode: the peer answers connects to any address where no
+	 * virtual listener is (fuzz_peer.c). */
+	if (sf_fuzz_on && dst.port && !vnet_find(SOCK_STREAM, &dst, true)) {
 		int fr;
 		if (sf_fuzz_peer_connect(v, &dst, nb, &fr))
-			return fr; /* the fuzz peer answers (fuzz_peer.c) */
+			return fr;
 	}
+	/* Only the virtual machine's own addresses exist: anything else has
+	 * no route (ip_route_connect: ENETUNREACH, at once). */
+	if (!vaddr_is_local(&dst))
+		return -ENETUNREACH;
+	if (!dst.port)
+		return -ECONNREFUSED;
 	bool autobound = false;
 	if (!v->bound) {
 		struct vaddr src = source_for(&dst);
@@ -236,8 +285,12 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		/* A full accept queue drops the SYN (tcp_conn_request); the
 		 * client retries.  Here: a blocking connect waits for room, a
 		 * non-blocking one is told to come back (documented). */
-		if (nb)
-			return -EAGAIN;
+		if (nb) {
+			v->state = VS_SYN;
+			v->syn_dst = dst;
+			v->connecting = true;
+			return -EINPROGRESS;
+		}
 		l->refs++;
 		int w = vnet_wait(l, deadline);
 		bool gone = l->released || l->state != VS_LISTEN;
@@ -250,6 +303,8 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 	if (!l || l->rd_shut) {
 		if (autobound)
 			v->bound = false;
+		else
+			vnet_unbind_soft(v);
 		if (nb) {
 			/* The RST arrives after connect returned: SO_ERROR and
 			 * poll report it. */
@@ -263,6 +318,13 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		v->reset = true;
 		return -ECONNREFUSED;
 	}
+	return establish(v, l, &dst, nb);
+}
+
+/* The handshake: a new socket for the listener's queue, connected to v. */
+static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr *dst_p, bool nb)
+{
+	struct vaddr dst = *dst_p;
 	struct sf_vsock *s = vsock_new(l->domain, SOCK_STREAM, l->protocol);
 	if (!s)
 		return -ENOBUFS;
@@ -299,7 +361,7 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		l->q_head = s;
 	l->q_tail = s;
 	l->qlen++;
-	vnet_wake(l);
+	vnet_arrive(l);
 	return nb ? -EINPROGRESS : 0;
 }
 
@@ -307,7 +369,7 @@ int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
 {
 	int r = 0;
 	vnet_lock();
-	if (v->owner != getpid()) {
+	if (v->owner != vnet_pid) {
 		r = -ENETDOWN;
 		goto out;
 	}
@@ -359,10 +421,11 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 		return -EFAULT;
 	if (len && (int)*len < 0)
 		return -EINVAL;
-	bool nb = vnet_nonblocking(fd, 0);
+	bool nb = vnet_nonblocking(v, 0);
 	int r;
+	struct sf_socket *old = NULL;
 	vnet_lock();
-	if (v->owner != getpid()) {
+	if (v->owner != vnet_pid) {
 		r = -ENETDOWN;
 		goto out;
 	}
@@ -392,6 +455,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 	v->qlen--;
 	s->q_next = NULL;
 	vnet_wake(v); /* connects waiting for room in the queue */
+	vtcp_retry_syn(v);
 	int nfd = vsock_make_fds(s, flags);
 	if (nfd < 0) {
 		/* EMFILE: the connection stays queued, as in the kernel (the fd
@@ -405,7 +469,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 		goto out;
 	}
 	vnet_sync(s, nfd);
-	if ((r = vsock_install(s, nfd))) {
+	if ((r = vsock_install(s, nfd, &old))) {
 		sf_libc()->close(nfd);
 		drop_embryo(s);
 		goto out;
@@ -418,6 +482,8 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 out:
 	vnet_sync(v, fd);
 	vnet_unlock();
+	if (old)
+		sf_socket_put(old); /* a stale entry: its release takes the lock */
 	return r;
 }
 
@@ -436,11 +502,15 @@ static size_t iov_total(const struct iovec *iov, int cnt)
 long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags)
 {
 	size_t want = iov_total(iov, cnt), done = 0;
-	bool nb = vnet_nonblocking(fd, flags);
+	bool nb = vnet_nonblocking(v, flags);
 	long r;
 	vnet_lock();
 	uint64_t deadline = vnet_deadline(&v->sndtimeo);
 	for (;;) {
+		if (v->state == VS_SYN) {
+			r = -EAGAIN; /* sk_stream_wait_connect, non-blocking */
+			goto out;
+		}
 		if (v->so_error || v->wr_shut || v->reset || v->state != VS_CONNECTED) {
 			if (done)
 				break;
@@ -458,13 +528,23 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			reset_peer(v);
 			break;
 		}
+		if (p->rd_shut && p->wr_shut) {
+			/* Data for a socket that shut both ways (FIN_WAIT with
+			 * RCV_SHUTDOWN): tcp_rcv_state_process answers with a RST,
+			 * after our send has returned. */
+			done = want;
+			reset_peer(p);
+			reset_peer(v);
+			unlink_peer(v);
+			break;
+		}
 		if (done == want)
 			break;
 		size_t cap = vtcp_capacity(p);
 		size_t n = vbuf_put_iov(&p->rx, cap, iov, cnt, done, want - done);
 		if (n) {
 			done += n;
-			vnet_wake(p);
+			vnet_arrive(p);
 			continue;
 		}
 		if (nb || (done && (flags & MSG_DONTWAIT)))
@@ -488,7 +568,7 @@ out:
 long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags)
 {
 	size_t want = iov_total(iov, cnt), done = 0;
-	bool nb = vnet_nonblocking(fd, flags);
+	bool nb = vnet_nonblocking(v, flags);
 	bool peek = flags & MSG_PEEK, discard = flags & MSG_TRUNC;
 	long r;
 	if (flags & MSG_OOB)
@@ -502,8 +582,8 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -ENOTCONN;
 			goto out;
 		}
-		if (!want) {
-			r = 0;
+		if (v->state == VS_SYN) {
+			r = -EAGAIN;
 			goto out;
 		}
 		if (v->rx.len) {
@@ -526,7 +606,14 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -EAGAIN;
 			goto out;
 		}
-		if (vnet_wait(v, deadline)) {
+		int w = vnet_wait(v, deadline);
+		if (!want) {
+			/* tcp_recvmsg's do { } while (len > 0): an empty blocking
+			 * recv waits once (data, FIN or SO_RCVTIMEO), then 0. */
+			r = 0;
+			goto out;
+		}
+		if (w) {
 			r = -EAGAIN;
 			goto out;
 		}

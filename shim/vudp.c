@@ -69,22 +69,21 @@ static int autobind(struct sf_vsock *v)
 	struct vaddr any = {.port = 0};
 	if (v->domain == AF_INET)
 		any.ip.s6_addr[10] = any.ip.s6_addr[11] = 0xff;
+	if (v->addr_lock) {
+		any = v->local; /* the address a bind named survives a disconnect */
+		any.port = 0;
+	}
 	return vnet_bind_locked(v, &any, false);
 }
 
 int vudp_connect(struct sf_vsock *v, const struct vaddr *dst_in)
 {
 	if (!dst_in) {
-		/* udp_disconnect: the peer is forgotten, an autobound local
-		 * address goes back to the wildcard. */
+		/* udp_disconnect: the peer is forgotten; what bind(2) did not
+		 * name goes (the address back to the wildcard, the port given up). */
 		v->has_remote = false;
 		v->state = VS_FRESH;
-		if (v->bound && !v->bound_wild) {
-			struct vaddr keep = v->local;
-			memset(&v->local.ip, 0, sizeof(v->local.ip));
-			if (vaddr_is_v4(&keep))
-				v->local.ip.s6_addr[10] = v->local.ip.s6_addr[11] = 0xff;
-		}
+		vnet_unbind_soft(v);
 		return 0;
 	}
 	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(dst_in))
@@ -109,8 +108,113 @@ static size_t iov_total(const struct iovec *iov, int cnt)
 	return n;
 }
 
+/* The header fields a datagram gets: ancillary data of sendmsg first
+ * (ip6_datagram_send_ctl / ip_cmsg_send: IPV6_HOPLIMIT, IPV6_TCLASS, IP_TTL,
+ * IP_TOS; -1 means the default), then the socket's options.  -EINVAL for a
+ * malformed or unknown IP-level message. */
+static int header_fields(const struct sf_vsock *v, const struct msghdr *m, int *hop, int *tc)
+{
+	bool v6 = v->domain == AF_INET6;
+	int h = -1, t = -1;
+	if (m && m->msg_control && m->msg_controllen >= sizeof(struct cmsghdr)) {
+		for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)m); c;
+		     c = CMSG_NXTHDR((struct msghdr *)m, c)) {
+			if (c->cmsg_len < sizeof(struct cmsghdr) ||
+			    c->cmsg_len > m->msg_controllen - ((char *)c - (char *)m->msg_control))
+				return -EINVAL;
+			int level = c->cmsg_level, type = c->cmsg_type, x = 0;
+			size_t dl = c->cmsg_len - CMSG_LEN(0);
+			if (level != (v6 ? IPPROTO_IPV6 : IPPROTO_IP))
+				continue;
+			if (v6 && (type == IPV6_HOPLIMIT || type == IPV6_TCLASS)) {
+				if (c->cmsg_len != CMSG_LEN(sizeof(int)))
+					return -EINVAL;
+				memcpy(&x, CMSG_DATA(c), sizeof(int));
+				if (x < -1 || x > 255)
+					return -EINVAL;
+				*(type == IPV6_HOPLIMIT ? &h : &t) = x;
+			} else if (!v6 && type == IP_TTL) {
+				if (dl != sizeof(int))
+					return -EINVAL;
+				memcpy(&x, CMSG_DATA(c), sizeof(int));
+				if (x < 1 || x > 255)
+					return -EINVAL;
+				h = x;
+			} else if (!v6 && type == IP_TOS) {
+				if (dl == sizeof(int))
+					memcpy(&x, CMSG_DATA(c), sizeof(int));
+				else if (dl == 1)
+					x = *(unsigned char *)CMSG_DATA(c);
+				else
+					return -EINVAL;
+				if (x < 0 || x > 255)
+					return -EINVAL;
+				t = x;
+			} else if (!(v6 ? type == IPV6_PKTINFO : type == IP_PKTINFO)) {
+				return -EINVAL;
+			}
+		}
+	}
+	if (h < 0) {
+		h = vsock_opt(v, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL);
+		if (h < 0)
+			h = 64; /* -1: the route's default hop limit */
+	}
+	if (t < 0) {
+		t = vsock_opt(v, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS);
+		if (t < 0)
+			t = 0;
+	}
+	*hop = h;
+	*tc = t;
+	return 0;
+}
+
+/* put_cmsg(): as much of the message as fits; MSG_CTRUNC when it does not. */
+static void put_cmsg(struct msghdr *m, size_t *used, int *mflags, int level, int type, const void *data,
+		     size_t len)
+{
+	size_t room = m->msg_controllen - *used, cmlen = CMSG_LEN(len);
+	if (!m->msg_control || room < sizeof(struct cmsghdr)) {
+		*mflags |= MSG_CTRUNC;
+		return;
+	}
+	if (room < cmlen) {
+		*mflags |= MSG_CTRUNC;
+		cmlen = room;
+	}
+	struct cmsghdr h = {.cmsg_len = cmlen, .cmsg_level = level, .cmsg_type = type};
+	char *at = (char *)m->msg_control + *used;
+	memcpy(at, &h, sizeof(h));
+	memcpy(at + CMSG_LEN(0), data, cmlen - CMSG_LEN(0));
+	size_t step = CMSG_SPACE(len) < room ? CMSG_SPACE(len) : room;
+	*used += step;
+}
+
+/* The control messages recvmsg delivers for d, in the kernel's order
+ * (ip6_datagram_recv_specific_ctl: HOPLIMIT before TCLASS; ip_cmsg_recv:
+ * TTL before TOS). */
+static void deliver_ctl(const struct sf_vsock *v, const struct vdgram *d, struct msghdr *m, int *mflags)
+{
+	size_t used = 0;
+	if (v->domain == AF_INET6 && !vaddr_is_v4(&d->from)) {
+		if (vsock_opt(v, IPPROTO_IPV6, IPV6_RECVHOPLIMIT))
+			put_cmsg(m, &used, mflags, IPPROTO_IPV6, IPV6_HOPLIMIT, &d->hoplimit, sizeof(int));
+		if (vsock_opt(v, IPPROTO_IPV6, IPV6_RECVTCLASS))
+			put_cmsg(m, &used, mflags, IPPROTO_IPV6, IPV6_TCLASS, &d->tclass, sizeof(int));
+	} else if (v->domain == AF_INET) {
+		if (vsock_opt(v, IPPROTO_IP, IP_RECVTTL))
+			put_cmsg(m, &used, mflags, IPPROTO_IP, IP_TTL, &d->hoplimit, sizeof(int));
+		if (vsock_opt(v, IPPROTO_IP, IP_RECVTOS)) {
+			unsigned char tos = (unsigned char)d->tclass;
+			put_cmsg(m, &used, mflags, IPPROTO_IP, IP_TOS, &tos, 1);
+		}
+	}
+	m->msg_controllen = used;
+}
+
 long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-	       const struct sockaddr *to, socklen_t tolen)
+	       const struct sockaddr *to, socklen_t tolen, const struct msghdr *ctl)
 {
 	(void)flags;
 	size_t len = iov_total(iov, cnt);
@@ -126,6 +230,9 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	if (len > (v->domain == AF_INET ? 65507u : 65527u))
 		return -EMSGSIZE;
 	vnet_lock();
+	/* inet_send_prepare: the autobind comes before anything can fail. */
+	if ((r = autobind(v)))
+		goto out;
 	if (v->so_error) {
 		r = -v->so_error;
 		v->so_error = 0;
@@ -142,13 +249,16 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		dst = v->remote;
 	}
-	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(&dst)) {
-		r = -ENETUNREACH;
+	if ((v->domain == AF_INET6 && v->v6only && vaddr_is_v4(&dst)) || !vaddr_is_local(&dst)) {
+		r = -ENETUNREACH; /* no route: only the machine's own addresses exist */
 		goto out;
 	}
 	if ((r = autobind(v)))
 		goto out;
 	struct vaddr from = source_for(v, &dst);
+	int hop, tc;
+	if ((r = header_fields(v, ctl, &hop, &tc)))
+		goto out;
 	struct sf_vsock *o = vnet_find(SOCK_DGRAM, &dst, false);
 	/* A connected receiver takes datagrams from its peer only. */
 	if (o && o->has_remote && (memcmp(&o->remote.ip, &from.ip, 16) != 0 || o->remote.port != from.port))
@@ -173,6 +283,8 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	}
 	d->next = NULL;
 	d->from = from;
+	d->hoplimit = hop;
+	d->tclass = tc;
 	d->len = 0;
 	for (int i = 0; i < cnt; i++) {
 		if (iov[i].iov_len)
@@ -186,7 +298,7 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	o->dq_tail = d;
 	o->dq_bytes += len + DGRAM_OVERHEAD;
 	o->dq_count++;
-	vnet_wake(o);
+	vnet_arrive(o);
 	r = (long)len;
 out:
 	vnet_sync(v, fd);
@@ -195,9 +307,9 @@ out:
 }
 
 long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
-	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags)
+	       struct sockaddr *from, socklen_t *fromlen, int *msg_flags, struct msghdr *ctl)
 {
-	bool nb = vnet_nonblocking(fd, flags);
+	bool nb = vnet_nonblocking(v, flags);
 	long r;
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
@@ -233,6 +345,8 @@ long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		*msg_flags |= MSG_TRUNC;
 	if (from && fromlen)
 		vaddr_copy_out(v, &d->from, from, fromlen);
+	if (ctl && msg_flags)
+		deliver_ctl(v, d, ctl, msg_flags);
 	/* udp_recvmsg: with MSG_TRUNC the datagram's real length. */
 	r = (flags & MSG_TRUNC) ? (long)d->len : (long)done;
 	if (!(flags & MSG_PEEK)) {

@@ -304,34 +304,6 @@ int sf_select(enum sf_call call, int nfds, fd_set *r, fd_set *w, fd_set *e,
 	return res;
 }
 
-/* What epoll reports for a virtual fd: the kernel end said "readable" or
- * "writable" (its token and buffer mirror the socket, see vsock.h); the
- * exact bits come from the socket.  EPOLLRDHUP only when registered for.
- * Relies on data.fd holding the fd, as for the fault masks above. */
-static uint32_t virtual_events(int fd, uint32_t kernel)
-{
-	struct sf_socket *s = sf_socket_get(fd);
-	if (!s)
-		return kernel;
-	if (!s->v) {
-		sf_socket_put(s);
-		return kernel;
-	}
-	uint32_t m = (uint16_t)sf_vsock_poll_mask(s->v), want = sf_vsock_epoll_events(s->v);
-	sf_socket_put(s);
-	if (!want)
-		want = EPOLLIN | EPOLLOUT; /* registered before we could see it */
-	uint32_t out = m & kernel & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM);
-	out |= m & (EPOLLERR | EPOLLHUP);
-	if (want & EPOLLRDHUP)
-		out |= m & EPOLLRDHUP;
-	if (!(want & EPOLLIN))
-		out &= ~(uint32_t)(EPOLLIN | EPOLLRDNORM);
-	if (!(want & EPOLLOUT))
-		out &= ~(uint32_t)(EPOLLOUT | EPOLLWRNORM);
-	return out;
-}
-
 static int kernel_epoll_wait(int epfd, struct epoll_event *ev, int max, const struct timespec *left,
 			     const sigset_t *mask)
 {
@@ -373,6 +345,12 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 		return (int)fr;
 	if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000L))
 		return (int)sf_neg(sf_libc()->epoll_pwait2(epfd, ev, max, timeout, mask)); /* EINVAL */
+	if (sf_vnet_on && ev) {
+		/* A set of virtual fds only, something ready: no syscall. */
+		int n = sf_vnet_epoll_ready(epfd, ev, max);
+		if (n > 0)
+			return n;
+	}
 	uint64_t deadline = sf_deadline_after(timeout);
 	int stalled[16], nstalled = 0, n;
 	for (;;) {
@@ -387,11 +365,15 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 		for (int i = 0; i < n; i++) {
 			int fd = ev[i].data.fd;
 			short m = 0;
-			if (fd >= 0 && sf_fd_peek(fd)) {
+			/* A virtual fd's report carries our tag: the program's data
+			 * and the socket's exact events come back (vnet.c). */
+			if (sf_vnet_on && sf_vnet_epoll_translate(&ev[i], &fd)) {
+				if (sf_fd_peek(fd))
+					m = masked_events(fd, (short)(ev[i].events & (EPOLLIN | EPOLLOUT | EPOLLPRI)),
+							  false);
+			} else if (fd >= 0 && sf_fd_peek(fd)) {
 				m = masked_events(fd, (short)(ev[i].events & (EPOLLIN | EPOLLOUT | EPOLLPRI)),
 						  false);
-				if (sf_vnet_on)
-					ev[i].events = virtual_events(fd, ev[i].events);
 			}
 			if (m && nstalled < 16)
 				stalled[nstalled++] = fd;

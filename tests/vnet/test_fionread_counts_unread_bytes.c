@@ -45,9 +45,13 @@ int main(void)
 	VC_EQ(inq(s), 0);
 	int out = -1;
 	double t0 = sfit_now();
-	do
+	for (;;) {
 		CHECK_OK(ioctl(c, SIOCOUTQ, &out));
-	while (out != 0 && vc_elapsed(t0) < 5);
+		if (out == 0 || vc_elapsed(t0) > 5)
+			break;
+		struct timespec ts = {0, 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 	VC_EQ(out, 0);
 	struct sockaddr_in a;
 	int l = sfit_tcp_listener(&a);

@@ -11,22 +11,37 @@
 int main(void)
 {
 	vc_begin("IPV6_V6ONLY=1 refuses IPv4");
-	int l = socket(AF_INET6, SOCK_STREAM, 0);
-	CHECK(l >= 0);
-	vc_set_int(l, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	/* The v6-only listener's port is free in the IPv4 space, but another
+	 * test's IPv4 socket may hold it by chance: then try another port. */
+	int l = -1, holder = -1;
+	struct sockaddr_in6 a;
+	struct sockaddr_in to;
+	for (int attempt = 0; attempt < 20 && holder < 0; attempt++) {
+		if (l >= 0)
+			CHECK_OK(close(l));
+		l = socket(AF_INET6, SOCK_STREAM, 0);
+		CHECK(l >= 0);
+		vc_set_int(l, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+		a = vc_loopback6(0);
+		a.sin6_addr = in6addr_any;
+		socklen_t al = sizeof(a);
+		CHECK_OK(bind(l, (struct sockaddr *)&a, sizeof(a)));
+		CHECK_OK(getsockname(l, (struct sockaddr *)&a, &al));
+		to = sfit_loopback(ntohs(a.sin6_port));
+		holder = socket(AF_INET, SOCK_STREAM, 0);
+		CHECK(holder >= 0);
+		if (bind(holder, (struct sockaddr *)&to, sizeof(to)) != 0) {
+			CHECK_EQ(errno, EADDRINUSE);
+			CHECK_OK(close(holder));
+			holder = -1;
+		}
+	}
+	CHECK(holder >= 0);
+	VC_NOTE("bound [::]:P v6-only, and 127.0.0.1:P in IPv4");
 	VC_SOCKOPT(l, IPPROTO_IPV6, IPV6_V6ONLY, 1);
-	struct sockaddr_in6 a = vc_loopback6(0);
-	a.sin6_addr = in6addr_any;
-	socklen_t al = sizeof(a);
-	VC_OK(bind(l, (struct sockaddr *)&a, sizeof(a)));
 	VC_OK(listen(l, 8));
-	CHECK_OK(getsockname(l, (struct sockaddr *)&a, &al));
 	int zero = 0;
 	VC_ERR(setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)), EINVAL);
-	struct sockaddr_in to = sfit_loopback(ntohs(a.sin6_port));
-	int holder = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK(holder >= 0);
-	VC_OK(bind(holder, (struct sockaddr *)&to, sizeof(to)));
 	int c = socket(AF_INET, SOCK_STREAM, 0);
 	CHECK(c >= 0);
 	VC_ERR(connect(c, (struct sockaddr *)&to, sizeof(to)), ECONNREFUSED);

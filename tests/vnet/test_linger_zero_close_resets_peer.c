@@ -23,7 +23,7 @@ int main(void)
 	printf("SO_LINGER -> {%d, %d}\n", got.l_onoff, got.l_linger);
 	CHECK(got.l_onoff == 1 && got.l_linger == 0);
 	VC_OK(close(s));
-	CHECK(vc_poll1(c, POLLIN, 5000) & POLLERR);
+	vc_wait_pollerr(c);
 	char buf[8];
 	VC_ERR(recv(c, buf, sizeof(buf), 0), ECONNRESET);
 	VC_EQ(recv(c, buf, sizeof(buf), 0), 0);

@@ -3,7 +3,7 @@
  * behavior is similar to specifying the O_NONBLOCK flag (via fcntl(2)),
  * but MSG_DONTWAIT is a per-call option".  On a blocking socket with no data
  * the call does not block; the socket stays blocking (F_GETFL); once data
- * is there MSG_DONTWAIT returns it.  accept4 / send likewise: a send with
+ * is there MSG_DONTWAIT returns it.  send(2) likewise: a send with
  * MSG_DONTWAIT on a blocking socket whose buffer is full gives EAGAIN.
  * man 2 recv, man 2 send. */
 #include "vcheck.h"

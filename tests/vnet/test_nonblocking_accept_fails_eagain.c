@@ -23,7 +23,5 @@ int main(void)
 	VC_ERR(accept(l, NULL, NULL), EAGAIN);
 	VC_ERR(accept4(l, NULL, NULL, SOCK_CLOEXEC), EAGAIN);
 	VC_POLL(l, POLLIN, 0);
-	/* a blocking listener with SOCK_NONBLOCK on accept4 still blocks: the
-	 * flag is for the new socket only -- not tested (would hang). */
 	return 0;
 }

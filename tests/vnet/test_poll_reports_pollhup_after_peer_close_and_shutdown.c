@@ -12,7 +12,7 @@ int main(void)
 	int c, s;
 	sfit_tcp_pair(&c, &s);
 	VC_OK(close(c));
-	VC_POLL(s, POLLIN | POLLOUT | POLLRDHUP, 5000);
+	vc_wait_for(s, POLLRDHUP);
 	VC_POLL(s, POLLIN | POLLOUT | POLLRDHUP, 0);
 	char b;
 	VC_EQ(recv(s, &b, 1, 0), 0);

@@ -37,12 +37,14 @@ int main(void)
 	CHECK(vc_elapsed(t0) >= 0.045);
 	VC_NOTE("s: timed out, readable %d", rd);
 	VC_EQ(send(c, "x", 1, 0), 1);
+	vc_wait_readable(s);
 	VC_EQ(sel(s, &rd, &wr, 5000000), 2);
 	VC_NOTE("s: readable %d writable %d", rd, wr);
 	char b;
 	VC_EQ(recv(s, &b, 1, 0), 1);
 	VC_EQ(sel(s, &rd, NULL, 0), 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
+	vc_wait_for(s, POLLRDHUP);
 	VC_EQ(sel(s, &rd, NULL, 5000000), 1);
 	VC_NOTE("s after the peer's SHUT_WR: readable %d", rd);
 	struct sockaddr_in a;

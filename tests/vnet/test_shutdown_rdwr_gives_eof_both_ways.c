@@ -21,7 +21,7 @@ int main(void)
 	VC_EQ(recv(c, buf, sizeof(buf), 0), 0);
 	VC_POLL(c, POLLIN | POLLOUT | POLLRDHUP, 0);
 	VC_EQ(send(c, "y", 1, MSG_NOSIGNAL), 1);
-	CHECK(vc_poll1(c, POLLIN, 5000) & POLLERR);
+	vc_wait_pollerr(c);
 	VC_POLL(c, POLLIN | POLLOUT | POLLRDHUP, 0);
 	VC_POLL(s, POLLIN | POLLOUT | POLLRDHUP, 0);
 	VC_ERR(send(c, "z", 1, MSG_NOSIGNAL), EPIPE);

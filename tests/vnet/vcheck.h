@@ -24,6 +24,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
@@ -108,30 +109,33 @@ static inline const char *vc_port(unsigned port)
 }
 
 /* "127.0.0.1:ephemeral", "[::ffff:127.0.0.1]:ephemeral", "AF_UNSPEC"... */
-static inline const char *vc_addr(const void *sa_, socklen_t len)
+static inline const char *vc_addr(const void *sa, socklen_t len)
 {
-	const struct sockaddr *sa = sa_;
+	struct sockaddr_storage ss; /* a copy: sa may be a smaller struct */
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, sa, len < sizeof(ss) ? len : sizeof(ss));
 	char *b = vc_buf();
 	char ip[INET6_ADDRSTRLEN];
-	if (len >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s = sa_;
+	if (len >= sizeof(struct sockaddr_in) && ss.ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const struct sockaddr_in *)&ss;
 		inet_ntop(AF_INET, &s->sin_addr, ip, sizeof(ip));
 		snprintf(b, 160, "%s:%s", ip, vc_port(ntohs(s->sin_port)));
-	} else if (len >= sizeof(struct sockaddr_in6) && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s = sa_;
+	} else if (len >= sizeof(struct sockaddr_in6) && ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)&ss;
 		inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof(ip));
 		snprintf(b, 160, "[%s]:%s", ip, vc_port(ntohs(s->sin6_port)));
 	} else {
-		snprintf(b, 160, "family %d len %u", len ? sa->sa_family : -1, (unsigned)len);
+		snprintf(b, 160, "family %d len %u", len ? ss.ss_family : -1, (unsigned)len);
 	}
 	return b;
 }
 
-static inline unsigned vc_port_of(const void *sa_)
+/* The port of a sockaddr_in or sockaddr_in6 (both keep it at offset 2). */
+static inline unsigned vc_port_of(const void *sa)
 {
-	const struct sockaddr *sa = sa_;
-	return sa->sa_family == AF_INET6 ? ntohs(((const struct sockaddr_in6 *)sa_)->sin6_port)
-					 : ntohs(((const struct sockaddr_in *)sa_)->sin_port);
+	uint16_t p;
+	memcpy(&p, (const char *)sa + offsetof(struct sockaddr_in, sin_port), sizeof(p));
+	return ntohs(p);
 }
 
 /* Prints "getsockname(what) -> ADDR" (or getpeername); returns the port. */
@@ -202,6 +206,22 @@ static inline void vc_wait_readable(int fd)
 	if (!(vc_poll1(fd, POLLIN, 5000) & POLLIN))
 		FAIL("fd %d not readable within 5 s", fd);
 }
+
+/* Waits (bounded, 5 s) until poll reports all of `bits` on fd: e.g.
+ * POLLRDHUP once the peer's FIN arrived, POLLERR once a provoked reset or
+ * ICMP error did.  Polls again and again: other events (POLLOUT, POLLIN for
+ * data queued before) may be there long before. */
+static inline void vc_wait_for(int fd, unsigned bits)
+{
+	double t0 = sfit_now();
+	while ((vc_poll1(fd, (short)(bits | POLLIN), 100) & bits) != bits) {
+		if (sfit_now() - t0 > 5)
+			FAIL("fd %d: no %s within 5 s", fd, vc_events(bits));
+		struct timespec ts = {0, 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+#define vc_wait_pollerr(fd) vc_wait_for((fd), POLLERR)
 
 static inline int vc_sockopt_int(int fd, int level, int name)
 {
