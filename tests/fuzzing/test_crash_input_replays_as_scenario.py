@@ -5,7 +5,8 @@ reproduces the same crash under `sockfault run` (bug 1 from data alone; bug
 injects)."""
 from fzcase import *
 
-cases = {"bug1-raw-long-name": 1, "bug2-header-split-by-chunks": 2, "bug2-header-split-by-short-read": 2}
+cases = {"bug1-raw-long-name": 1, "bug2-header-split-by-chunks": 2, "bug2-header-split-by-short-read": 2,
+         "bug2-found-by-libfuzzer": 2}
 for name, bug in sorted(cases.items()):
     path = os.path.join(CRASHES, name)
     r = fuzz_run(path, [SERVER, "7000"])
