@@ -60,9 +60,15 @@ def scenario_run(scenario_path, argv, timeout=60):
                           env=clean_env(keep_preload=True), timeout=timeout)
 
 
+_converted = 0
+
+
 def convert(input_path):
-    """sockfault fuzz-to-scenario INPUT -o FILE; returns FILE."""
-    out = input_path + ".sf"
+    """sockfault fuzz-to-scenario INPUT -o FILE, FILE in the test's scratch
+    directory (never beside INPUT: seeds live in the source tree)."""
+    global _converted
+    _converted += 1
+    out = tmp_path(f"{_converted}-{os.path.basename(input_path)}.sf")
     r = subprocess.run([CLI, "fuzz-to-scenario", input_path, "-o", out], capture_output=True, text=True,
                        env=clean_env())
     expect(r.returncode == 0, f"fuzz-to-scenario {input_path}: {r.stderr}")
