@@ -36,7 +36,9 @@ pid_t vnet_pid;
  * Debian's): setsockopt(SO_SNDBUF/SO_RCVBUF) clamps to them, then doubles. */
 int sf_vnet_wmem_max = 212992, sf_vnet_rmem_max = 212992;
 
-pthread_mutex_t sf_vnet_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Adaptive: critical sections are short (a copy, a few flags), so a
+ * contending thread spins briefly before it sleeps (fewer futex calls). */
+pthread_mutex_t sf_vnet_lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
 static struct sf_vsock *all;     /* guarded by sf_vnet_lock */
 static unsigned nall;            /* guarded by sf_vnet_lock */
 static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
@@ -640,7 +642,7 @@ void vnet_sync(struct sf_vsock *v, int fd)
 	int saved = errno;
 	short m = mask_of(v);
 	bool rd = m & (POLLIN | POLLHUP | POLLERR), wr = m & POLLOUT;
-	if (rd && !v->tok) {
+	if (rd && !v->tok && !(fd < 0 && v->rx_waiters > 0)) {
 		if (libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
 			v->tok = true;
 	} else if (!rd && v->tok && fd >= 0) {
@@ -686,7 +688,7 @@ void vnet_arrive(struct sf_vsock *v)
 {
 	bool had = v->tok;
 	vnet_wake(v);
-	if (had && v->tok && v->et_regs > 0 && v->sig >= 0 && v->tok_extra < 1024) {
+	if (had && v->tok && v->et_regs > 0 && v->sig >= 0 && v->tok_extra < 1024 && !v->rx_waiters) {
 		int saved = errno;
 		if (sf_libc()->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
 			v->tok_extra++;
@@ -727,6 +729,14 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 	v->waiters--;
 	if (sf_fuzz_on)
 		sf_fuzz_peer_blocked_locked(-1);
+	return r;
+}
+
+int vnet_wait_rx(struct sf_vsock *v, uint64_t deadline)
+{
+	v->rx_waiters++;
+	int r = vnet_wait(v, deadline);
+	v->rx_waiters--;
 	return r;
 }
 
@@ -1766,7 +1776,7 @@ int sf_vsock_validate(struct sf_vsock *v, const char **why)
 	CHECK(!v->peer || v->type == SOCK_STREAM);
 	CHECK(v->state != VS_LISTEN || v->bound);
 	CHECK(v->qlen >= 0 && (v->qlen == 0) == (v->q_head == NULL));
-	CHECK(v->waiters >= 0);
+	CHECK(v->waiters >= 0 && v->rx_waiters >= 0 && v->rx_waiters <= v->waiters);
 	CHECK(v->sndbuf > 0 && v->rcvbuf > 0);
 	CHECK(v->sig >= -1);
 	if (v->type == SOCK_STREAM && v->peer)
@@ -1841,7 +1851,7 @@ void sf_vnet_atfork_child(void)
 	vnet_pid = getpid();
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
-		v->waiters = 0;
+		v->waiters = v->rx_waiters = 0;
 		v->bound = false;
 	}
 }

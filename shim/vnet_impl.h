@@ -54,6 +54,7 @@ struct sf_vsock {
 	enum vstate state;
 	pthread_cond_t cond;      /* waits on this socket (recv, send, accept) */
 	int waiters;              /* threads in cond waits, to skip needless wakeups */
+	int rx_waiters;           /* of which in recv/accept: they consume, then mirror */
 	int sig;                  /* the shim's end of the fd pair; -1 before accept */
 	bool tok;                 /* a readability token is in the program end */
 	bool full;                /* the program end's send buffer is filled */
@@ -154,6 +155,11 @@ void vnet_arrive(struct sf_vsock *v);
  * UINT64_MAX none); -EAGAIN on timeout. */
 int vnet_wait(struct sf_vsock *v, uint64_t deadline);
 uint64_t vnet_deadline(const struct timeval *tv);
+/* vnet_wait for a receive or an accept: while such a thread waits, an
+ * arrival does not write the readability token -- the woken thread's call
+ * ends with vnet_sync on its own fd, which puts the mirror right (a token
+ * if still readable).  Saves two syscalls per blocking receive. */
+int vnet_wait_rx(struct sf_vsock *v, uint64_t deadline);
 /* Whether the socket's file is non-blocking (or flags say MSG_DONTWAIT). */
 bool vnet_nonblocking(struct sf_vsock *v, int flags);
 

@@ -445,7 +445,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 			r = -EAGAIN;
 			goto out;
 		}
-		if ((r = vnet_wait(v, deadline)))
+		if ((r = vnet_wait_rx(v, deadline)))
 			goto out;
 	}
 	struct sf_vsock *s = v->q_head;
@@ -606,7 +606,7 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -EAGAIN;
 			goto out;
 		}
-		int w = vnet_wait(v, deadline);
+		int w = vnet_wait_rx(v, deadline);
 		if (!want) {
 			/* tcp_recvmsg's do { } while (len > 0): an empty blocking
 			 * recv waits once (data, FIN or SO_RCVTIMEO), then 0. */

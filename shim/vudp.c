@@ -331,7 +331,7 @@ long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -EAGAIN;
 			goto out;
 		}
-		if ((r = vnet_wait(v, deadline)))
+		if ((r = vnet_wait_rx(v, deadline)))
 			goto out;
 	}
 	struct vdgram *d = v->dq_head;

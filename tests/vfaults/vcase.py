@@ -2,7 +2,7 @@
 (server thread and client in the same process, since virtual sockets live
 in the process) run under `sockfault run --net virtual -s SCENARIO`.
 
-Environment (set by ctest): SF_CLI.  The program text is passed with -c and
+Environment (set by ctest): SF_CLI, SF_SAN_RUNTIME (may be empty).  The program text is passed with -c and
 prints one result per line; the test compares them with what it expects.
 """
 import os
@@ -43,6 +43,10 @@ def run(program, scenario, timeout=60, net=True):
     with os.fdopen(fd, "w") as f:
         f.write(scenario)
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("SOCKFAULT_")}
+    # A sanitizer build's shim needs its runtime loaded first (a threaded
+    # program crashes under a TSan runtime that arrives late).
+    if os.environ.get("SF_SAN_RUNTIME"):
+        env["LD_PRELOAD"] = os.environ["SF_SAN_RUNTIME"]
     try:
         return subprocess.run([CLI, "run"] + (["--net", "virtual"] if net else []) +
                               ["-s", path, "--summary", "/dev/null", "--", sys.executable, "-c", PRELUDE + program],
