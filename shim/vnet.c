@@ -1,7 +1,8 @@
 /* The virtual network (see vsock.h): the network lock, the list of virtual
- * sockets, addresses and ports, readiness mirroring and waits, socket
- * creation, and the calls common to streams and datagrams (bind, names,
- * options, ioctl, the data-call dispatch, poll). */
+ * sockets, addresses and ports, the shim's ends of the fd pairs, socket
+ * creation and release, byte rings, the calls common to streams and
+ * datagrams (bind, names, options, shutdown, ioctl, the data-call dispatch),
+ * validation and fork.  Readiness and waits are in vwait.c. */
 #include "vnet_impl.h"
 
 #include <arpa/inet.h>
@@ -46,22 +47,6 @@ static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds 
 static _Atomic unsigned char *hidden_map; /* written once by the constructor; see hidden_mark */
 static pthread_condattr_t cond_attr; /* set by the constructor: CLOCK_MONOTONIC */
 
-/* Under ThreadSanitizer the shim sits behind the runtime's interceptors, and
- * while one of them runs a blocking call (poll, epoll_wait, select: its
- * BlockingCall sets ignore_interceptors) the mutex calls the shim makes are
- * not seen.  The network lock is therefore also announced to TSan directly
- * (annotations are not interceptors), so that what it guards is not
- * reported as racing when the lock is taken inside such a wait. */
-#if defined(__SANITIZE_THREAD__)
-void __tsan_acquire(void *addr);
-void __tsan_release(void *addr);
-#define TSAN_ACQUIRE(a) __tsan_acquire(a)
-#define TSAN_RELEASE(a) __tsan_release(a)
-#else
-#define TSAN_ACQUIRE(a) ((void)0)
-#define TSAN_RELEASE(a) ((void)0)
-#endif
-
 void vnet_lock(void)
 {
 	pthread_mutex_lock(&sf_vnet_lock);
@@ -87,15 +72,6 @@ static int read_sysctl(const char *path, int dflt)
 }
 
 static void release_hook(struct sf_vsock *v);
-#define VEPFD_MAX 65536
-struct vepfd {
-	bool known;       /* created by epoll_create*, not closed since */
-	int kernel_regs;  /* kernel fds added (minus deleted) */
-	unsigned cursor;  /* where the next scan starts (fairness) */
-};
-static struct vepfd *epfds; /* allocated by the constructor; entries under sf_vnet_lock */
-/* (see sf_vnet_epoll_ready) */
-static void vep_release(struct sf_vsock *v);
 static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
 void sf_vnet_init(void)
@@ -108,7 +84,7 @@ void sf_vnet_init(void)
 	vnet_pid = getpid();
 	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
 	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
-	epfds = calloc(VEPFD_MAX, sizeof(*epfds)); /* without it: the kernel path */
+	vwait_init();
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
 }
@@ -607,7 +583,7 @@ void sf_vsock_release(struct sf_vsock *v)
 		else
 			vudp_release(v);
 	}
-	vep_release(v);
+	vwait_release(v);
 	/* Nothing waits on a released socket's fds any more. */
 	if (v->sig >= 0)
 		hidden_close(v->sig);
@@ -617,137 +593,6 @@ void sf_vsock_release(struct sf_vsock *v)
 		v->bound = false;
 	vsock_unref(v);
 	vnet_unlock();
-}
-
-/* --- readiness --- */
-
-static short mask_of(struct sf_vsock *v)
-{
-	return v->type == SOCK_STREAM ? vtcp_poll_mask(v) : vudp_poll_mask(v);
-}
-
-short sf_vsock_poll_mask(struct sf_vsock *v)
-{
-	vnet_lock();
-	short m = v->owner == vnet_pid ? mask_of(v) : (short)(POLLERR | POLLHUP);
-	vnet_unlock();
-	return m;
-}
-
-void vnet_sync(struct sf_vsock *v, int fd)
-{
-	if (v->sig < 0 || v->owner != vnet_pid)
-		return;
-	const struct sf_syscalls *libc = sf_libc();
-	int saved = errno;
-	short m = mask_of(v);
-	bool rd = m & (POLLIN | POLLHUP | POLLERR), wr = m & POLLOUT;
-	if (rd && !v->tok && !(fd < 0 && v->rx_waiters > 0)) {
-		if (libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-			v->tok = true;
-	} else if (!rd && v->tok && fd >= 0) {
-		char c[1025];
-		ssize_t want = 1 + v->tok_extra, got = libc->recv(fd, c, (size_t)want, MSG_DONTWAIT);
-		if (got == want) {
-			v->tok = false;
-			v->tok_extra = 0;
-		} else if (got > 0) {
-			v->tok_extra -= (int)got; /* the rest comes next time */
-			if (v->tok_extra < 0) {
-				v->tok = false;
-				v->tok_extra = 0;
-			}
-		}
-	}
-	if (!wr && !v->full && fd >= 0) {
-		static const char filler[4096];
-		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
-			;
-		v->full = true;
-	} else if (wr && v->full) {
-		char buf[4096];
-		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-			;
-		v->full = false;
-	}
-	errno = saved;
-}
-
-void vnet_wake(struct sf_vsock *v)
-{
-	if (v->waiters)
-		pthread_cond_broadcast(&v->cond);
-	vnet_sync(v, -1);
-}
-
-/* Something arrived (data, a FIN, a RST, a connection).  Besides the wakeup,
- * a socket registered with EPOLLET gets one more token if it was readable
- * already: Linux signals every arrival (sk_data_ready), and an edge-triggered
- * reader relies on it. */
-void vnet_arrive(struct sf_vsock *v)
-{
-	bool had = v->tok;
-	vnet_wake(v);
-	if (had && v->tok && v->et_regs > 0 && v->sig >= 0 && v->tok_extra < 1024 && !v->rx_waiters) {
-		int saved = errno;
-		if (sf_libc()->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-			v->tok_extra++;
-		errno = saved;
-	}
-}
-
-uint64_t vnet_deadline(const struct timeval *tv)
-{
-	if (!tv->tv_sec && !tv->tv_usec)
-		return UINT64_MAX;
-	return sf_now_ns() + (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
-}
-
-int vnet_wait(struct sf_vsock *v, uint64_t deadline)
-{
-	int r = 0;
-	if (sf_fuzz_on) {
-		/* Fuzz-peer mode: the peer acts, the clock jumps, or the run ends. */
-		if (sf_fuzz_peer_wait(v, deadline, &r))
-			return r;
-		sf_fuzz_peer_blocked_locked(1);
-	}
-	v->waiters++;
-	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
-	if (deadline == UINT64_MAX) {
-		pthread_cond_wait(&v->cond, &sf_vnet_lock);
-	} else {
-		if (sf_now_ns() >= deadline) {
-			r = -EAGAIN;
-		} else {
-			struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
-			if (pthread_cond_timedwait(&v->cond, &sf_vnet_lock, &ts) == ETIMEDOUT)
-				r = -EAGAIN;
-		}
-	}
-	TSAN_ACQUIRE(&sf_vnet_lock);
-	v->waiters--;
-	if (sf_fuzz_on)
-		sf_fuzz_peer_blocked_locked(-1);
-	return r;
-}
-
-int vnet_wait_rx(struct sf_vsock *v, uint64_t deadline)
-{
-	v->rx_waiters++;
-	int r = vnet_wait(v, deadline);
-	v->rx_waiters--;
-	return r;
-}
-
-bool vnet_nonblocking(struct sf_vsock *v, int flags)
-{
-	return (flags & MSG_DONTWAIT) || atomic_load_explicit(&v->nonblock, memory_order_relaxed);
-}
-
-void sf_vsock_set_nonblock(struct sf_vsock *v, bool on)
-{
-	atomic_store_explicit(&v->nonblock, on, memory_order_relaxed);
 }
 
 /* --- byte rings --- */
@@ -1283,207 +1128,6 @@ void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv)
 	vnet_unlock();
 }
 
-/* --- epoll registrations of virtual fds ---
- *
- * The kernel's epoll set holds the program end of the fd pair; what it
- * reports is the mirror (token, filler), not the socket's exact state.  So
- * epoll_ctl on a virtual fd registers, in the kernel, our own data -- a tag
- * and the index of a registration record -- and epoll_wait turns a report
- * back into the program's data and the socket's real events (EPOLLHUP,
- * EPOLLERR, EPOLLRDHUP only if asked for).  The kernel drops a registration
- * when the file closes; our record goes when the socket is released. */
-struct vep {
-	bool used;
-	int epfd, fd;
-	uint32_t events;
-	uint64_t data;
-	struct sf_vsock *v;
-};
-#define VEP_TAG 0x5346564eull /* "SFVN" in the high half of epoll_data */
-static struct vep *veps;  /* guarded by sf_vnet_lock */
-static unsigned nveps;    /* guarded by sf_vnet_lock */
-
-static int vep_alloc(void)
-{
-	for (unsigned i = 0; i < nveps; i++)
-		if (!veps[i].used)
-			return (int)i;
-	unsigned n = nveps ? nveps * 2 : 64;
-	struct vep *g = realloc(veps, n * sizeof(*g));
-	if (!g)
-		return -1;
-	memset(g + nveps, 0, (n - nveps) * sizeof(*g));
-	veps = g;
-	int i = (int)nveps;
-	nveps = n;
-	return i;
-}
-
-static void vep_set_events(struct vep *e, uint32_t events)
-{
-	if (e->used && (e->events & EPOLLET))
-		e->v->et_regs--;
-	e->events = events;
-	if (events & EPOLLET)
-		e->v->et_regs++;
-}
-
-int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev)
-{
-	int r;
-	vnet_lock();
-	int found = -1;
-	for (unsigned i = 0; i < nveps; i++)
-		if (veps[i].used && veps[i].epfd == epfd && veps[i].fd == fd && veps[i].v == v)
-			found = (int)i;
-	if (op == EPOLL_CTL_DEL || !ev) {
-		r = (int)sf_neg(sf_libc()->epoll_ctl(epfd, op, fd, ev));
-		if (r == 0 && found >= 0 && op == EPOLL_CTL_DEL) {
-			vep_set_events(&veps[found], 0);
-			veps[found].used = false;
-		}
-		goto out;
-	}
-	int i = found >= 0 ? found : vep_alloc();
-	if (i < 0) {
-		r = -ENOMEM;
-		goto out;
-	}
-	struct epoll_event kev = {.events = ev->events, .data.u64 = (VEP_TAG << 32) | (unsigned)i};
-	r = (int)sf_neg(sf_libc()->epoll_ctl(epfd, op, fd, &kev));
-	if (r == 0) {
-		if (found < 0) {
-			veps[i] = (struct vep){.epfd = epfd, .fd = fd, .v = v};
-			vep_set_events(&veps[i], ev->events);
-			veps[i].used = true;
-		} else {
-			vep_set_events(&veps[i], ev->events);
-		}
-		veps[i].data = ev->data.u64;
-	}
-out:
-	vnet_unlock();
-	return r;
-}
-
-bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd)
-{
-	if (e->data.u64 >> 32 != VEP_TAG)
-		return false;
-	unsigned i = (unsigned)e->data.u64;
-	vnet_lock();
-	if (i >= nveps || !veps[i].used) {
-		vnet_unlock();
-		e->events = 0; /* a record released since: nothing to report */
-		return true;
-	}
-	struct vep *r = &veps[i];
-	uint32_t m = (uint16_t)mask_of(r->v), want = r->events;
-	uint32_t out = m & e->events & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM);
-	out |= m & (EPOLLERR | EPOLLHUP);
-	if (want & EPOLLRDHUP)
-		out |= m & EPOLLRDHUP;
-	if (!(want & EPOLLIN))
-		out &= ~(uint32_t)(EPOLLIN | EPOLLRDNORM | EPOLLRDHUP);
-	if (!(want & EPOLLOUT))
-		out &= ~(uint32_t)(EPOLLOUT | EPOLLWRNORM);
-	e->events = out;
-	e->data.u64 = r->data;
-	*fd = r->fd;
-	vnet_unlock();
-	return true;
-}
-
-/* epoll fds the program made through us, so that a wait on one whose
- * every registration is a plain level-triggered virtual fd can be answered
- * from the registrations without entering the kernel when something is
- * ready (the kernel still blocks the wait when nothing is).  Indexed by the
- * epoll fd (below VEPFD_MAX; others always take the kernel path).  An epoll
- * set a program also fills with raw epoll_ctl syscalls behind our back is
- * not seen: its kernel fds would only be reported once no virtual one is
- * ready. */
-
-void sf_vnet_epoll_created(int epfd)
-{
-	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
-		return;
-	vnet_lock();
-	epfds[epfd] = (struct vepfd){.known = true};
-	vnet_unlock();
-}
-
-void sf_vnet_epoll_kernel_ctl(int epfd, int op)
-{
-	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
-		return;
-	vnet_lock();
-	if (op == EPOLL_CTL_ADD)
-		epfds[epfd].kernel_regs++;
-	else if (op == EPOLL_CTL_DEL && epfds[epfd].kernel_regs > 0)
-		epfds[epfd].kernel_regs--;
-	vnet_unlock();
-}
-
-void sf_vnet_fd_gone(int fd)
-{
-	if (!epfds || fd < 0 || fd >= VEPFD_MAX)
-		return;
-	vnet_lock();
-	if (epfds[fd].known) {
-		epfds[fd].known = false;
-		/* The kernel drops the set's registrations with it. */
-		for (unsigned i = 0; i < nveps; i++) {
-			if (veps[i].used && veps[i].epfd == fd) {
-				vep_set_events(&veps[i], 0);
-				veps[i].used = false;
-			}
-		}
-	}
-	vnet_unlock();
-}
-
-int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max)
-{
-	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX || max <= 0 || sf_config.scenario.nrules)
-		return 0;
-	int n = 0;
-	vnet_lock();
-	struct vepfd *e = &epfds[epfd];
-	if (!e->known || e->kernel_regs)
-		goto out;
-	for (unsigned i = 0; i < nveps; i++)
-		if (veps[i].used && veps[i].epfd == epfd && (veps[i].events & (EPOLLET | EPOLLONESHOT)))
-			goto out; /* edges and one-shots: the kernel keeps those */
-	unsigned start = e->cursor;
-	for (unsigned k = 0; k < nveps && n < max; k++) {
-		unsigned i = (start + k) % nveps;
-		struct vep *r = &veps[i];
-		if (!r->used || r->epfd != epfd)
-			continue;
-		uint32_t m = (uint16_t)mask_of(r->v), want = r->events | EPOLLERR | EPOLLHUP;
-		uint32_t out = m & want & (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM | EPOLLERR | EPOLLHUP | EPOLLRDHUP | EPOLLPRI);
-		if (!out)
-			continue;
-		ev[n].events = out;
-		ev[n].data.u64 = r->data;
-		n++;
-		e->cursor = i + 1;
-	}
-out:
-	vnet_unlock();
-	return n;
-}
-
-static void vep_release(struct sf_vsock *v)
-{
-	for (unsigned i = 0; i < nveps; i++) {
-		if (veps[i].used && veps[i].v == v) {
-			vep_set_events(&veps[i], 0);
-			veps[i].used = false;
-		}
-	}
-}
-
 /* send(2): EPIPE "also sends SIGPIPE unless MSG_NOSIGNAL is set". */
 static long maybe_sigpipe(long r, int flags)
 {
@@ -1671,88 +1315,6 @@ long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
 	default:
 		return -ENOSYS;
 	}
-}
-
-/* --- poll --- */
-
-int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
-{
-	uint64_t deadline = sf_deadline_after(timeout);
-	struct pollfd small[64], *t = n <= 64 ? small : malloc(n * sizeof(*t));
-	char small_v[64], *isv = n <= 64 ? small_v : malloc(n);
-	int r = -ENOMEM;
-	if (!t || !isv)
-		goto out;
-	for (;;) {
-		int ready = 0;
-		for (nfds_t i = 0; i < n; i++) {
-			t[i] = (struct pollfd){.fd = fds[i].fd, .events = fds[i].events};
-			isv[i] = 0;
-			struct sf_socket *s = fds[i].fd >= 0 ? sf_socket_get(fds[i].fd) : NULL;
-			if (s && s->v) {
-				isv[i] = 1;
-				/* The kernel end stands in for the wakeup only: POLLIN
-				 * is its token, POLLOUT its free buffer. */
-				t[i].events = (short)(fds[i].events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM));
-				if (fds[i].events & (POLLRDHUP | POLLPRI))
-					t[i].events |= POLLIN;
-				ready += (sf_vsock_poll_mask(s->v) & (fds[i].events | POLLERR | POLLHUP)) != 0;
-			}
-			if (s)
-				sf_socket_put(s);
-		}
-		/* Kernel fds and the virtual fds' wakeups in one wait; a zero
-		 * timeout if a virtual socket is ready already. */
-		struct timespec zero = {0, 0}, left, *tp = NULL;
-		if (ready) {
-			tp = &zero;
-		} else if (deadline != UINT64_MAX) {
-			uint64_t now = sf_now_ns(), l = deadline > now ? deadline - now : 0;
-			left = (struct timespec){(time_t)(l / 1000000000u), (long)(l % 1000000000u)};
-			tp = &left;
-		}
-		if (sf_fuzz_on && !ready && tp != &zero) {
-			bool timed_out;
-			if (sf_fuzz_peer_poll(deadline != UINT64_MAX, &timed_out))
-				continue;
-			if (timed_out) {
-				for (nfds_t i = 0; i < n; i++)
-					fds[i].revents = 0;
-				r = 0;
-				break;
-			}
-			sf_fuzz_peer_blocked(1);
-		}
-		r = (int)sf_neg(sf_libc()->ppoll(t, n, tp, mask));
-		if (sf_fuzz_on && !ready && tp != &zero)
-			sf_fuzz_peer_blocked(-1);
-		if (r < 0)
-			break;
-		int total = 0;
-		for (nfds_t i = 0; i < n; i++) {
-			if (!isv[i]) {
-				fds[i].revents = t[i].revents;
-			} else {
-				/* Recomputed: the kernel end only said "something changed". */
-				struct sf_socket *s = sf_socket_get(fds[i].fd);
-				fds[i].revents = s && s->v ? (short)(sf_vsock_poll_mask(s->v) &
-								     (fds[i].events | POLLERR | POLLHUP))
-							   : POLLNVAL;
-				if (s)
-					sf_socket_put(s);
-			}
-			total += fds[i].revents != 0;
-		}
-		r = total;
-		if (total || (deadline != UINT64_MAX && sf_now_ns() >= deadline))
-			break;
-	}
-out:
-	if (t && t != small)
-		free(t);
-	if (isv && isv != small_v)
-		free(isv);
-	return r;
 }
 
 /* --- validation --- */

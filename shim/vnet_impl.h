@@ -112,6 +112,22 @@ struct sf_vsock {
 	struct sf_vsock *all_next, *all_prev; /* every live virtual socket */
 };
 
+/* Under ThreadSanitizer the shim sits behind the runtime's interceptors, and
+ * while one of them runs a blocking call (poll, epoll_wait, select: its
+ * BlockingCall sets ignore_interceptors) the mutex calls the shim makes are
+ * not seen.  The network lock is therefore also announced to TSan directly
+ * (annotations are not interceptors), so that what it guards is not
+ * reported as racing when the lock is taken inside such a wait. */
+#if defined(__SANITIZE_THREAD__)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define TSAN_ACQUIRE(a) __tsan_acquire(a)
+#define TSAN_RELEASE(a) __tsan_release(a)
+#else
+#define TSAN_ACQUIRE(a) ((void)0)
+#define TSAN_RELEASE(a) ((void)0)
+#endif
+
 extern pthread_mutex_t sf_vnet_lock;
 extern pid_t vnet_pid; /* this process (see vnet.c) */
 extern int sf_vnet_wmem_max, sf_vnet_rmem_max;
@@ -145,6 +161,11 @@ void vnet_unbind_soft(struct sf_vsock *v);
 /* The socket of this type bound where a datagram/connection for dst goes. */
 struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
 
+/* vwait.c: poll bits now; set-up by the constructor; a released socket's
+ * epoll registrations go. */
+short vsock_mask(struct sf_vsock *v);
+void vwait_init(void);
+void vwait_release(struct sf_vsock *v);
 /* Readiness mirroring (see vsock.h); fd is the program's fd or -1. */
 void vnet_sync(struct sf_vsock *v, int fd);
 /* Wakes the threads waiting on v and mirrors its readiness. */

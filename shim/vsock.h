@@ -1,7 +1,8 @@
 /* The virtual network (SOCKFAULT_NET=virtual): AF_INET/AF_INET6 stream and
  * datagram sockets implemented in the program's own memory.  vnet.c owns the
- * network (the lock, address and port tables, readiness mirroring, waits),
- * vtcp.c the stream sockets, vudp.c the datagram sockets.
+ * network (the lock, address and port tables, the hidden fds, options, the
+ * data-call dispatch), vwait.c readiness (the mirror below, waits, epoll,
+ * poll), vtcp.c the stream sockets, vudp.c the datagram sockets.
  *
  * The fd of a virtual socket.  socket() makes a socketpair(AF_UNIX,
  * SOCK_STREAM): the program gets one end (a real, unique fd number: fstat
