@@ -64,13 +64,32 @@ static void check_scenario(const struct sf_scenario *sc)
 			CHECK(h->addrs[j].family == AF_INET || h->addrs[j].family == AF_INET6);
 	}
 	CHECK(sc->net == SF_NET_KERNEL || sc->net == SF_NET_VIRTUAL);
+	/* The peer script: connections opened in order, steps only on opened
+	 * ones, chunks never empty, and only on the virtual network. */
+	CHECK(sc->npeer == 0 || (sc->peer && sc->net == SF_NET_VIRTUAL));
+	unsigned opened = 0, line = 0;
+	for (unsigned i = 0; i < sc->npeer; i++) {
+		const struct sf_peer_step *st = &sc->peer[i];
+		CHECK(st->line >= line);
+		line = st->line;
+		if (st->op == SF_PEER_OPEN) {
+			CHECK(st->conn == ++opened);
+			CHECK(st->dir == SF_PEER_OUT ? st->listen == 0 : st->listen >= 1);
+		} else {
+			CHECK(st->op == SF_PEER_SEND || st->op == SF_PEER_FIN || st->op == SF_PEER_RESET);
+			CHECK(st->conn >= 1 && st->conn <= opened);
+		}
+		if (st->op == SF_PEER_SEND)
+			CHECK(st->len >= 1 && st->data);
+	}
+	CHECK(opened == sc->npeer_conns);
 	CHECK(sc->unknown_hosts <= 0);
 	CHECK(sc->path && strcmp(sc->path, "fuzz.sf") == 0);
 }
 
 static void check_empty(const struct sf_scenario *sc)
 {
-	CHECK(!sc->rules && !sc->nrules && !sc->hosts && !sc->nhosts && !sc->path);
+	CHECK(!sc->rules && !sc->nrules && !sc->hosts && !sc->nhosts && !sc->path && !sc->peer && !sc->npeer);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -91,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_scenario(&a);
 	CHECK(sf_scenario_parse("fuzz.sf", text, size, &b, err, sizeof(err)) == 0);
-	CHECK(a.nrules == b.nrules && a.nhosts == b.nhosts);
+	CHECK(a.nrules == b.nrules && a.nhosts == b.nhosts && a.npeer == b.npeer);
 	for (unsigned i = 0; i < a.nrules; i++)
 		CHECK(a.rules[i].rng_key == b.rules[i].rng_key);
 	sf_scenario_free(&a);

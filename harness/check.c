@@ -23,8 +23,11 @@ int sf_cmd_check(int argc, char **argv)
 			bad = 1;
 			continue;
 		}
-		printf("%s: ok, %u rule%s, %u host%s\n", argv[i], sc.nrules, sc.nrules == 1 ? "" : "s",
+		printf("%s: ok, %u rule%s, %u host%s", argv[i], sc.nrules, sc.nrules == 1 ? "" : "s",
 		       sc.nhosts, sc.nhosts == 1 ? "" : "s");
+		if (sc.npeer)
+			printf(", %u peer step%s", sc.npeer, sc.npeer == 1 ? "" : "s");
+		putchar('\n');
 		sf_scenario_free(&sc);
 	}
 	return bad ? 2 : 0;

@@ -2,8 +2,15 @@
 #ifndef SF_CLI_H
 #define SF_CLI_H
 
+#include <stddef.h>
+
 int sf_cmd_run(int argc, char **argv);
 int sf_cmd_check(int argc, char **argv);
+int sf_cmd_fuzz_to_scenario(int argc, char **argv);
+int sf_cmd_pcap_to_input(int argc, char **argv);
+
+/* Reads a whole file ('-': stdin) into a malloc'd buffer; 0 or -errno. */
+int sf_read_all(const char *path, unsigned char **data, size_t *len);
 
 /* Path of the preload library that belongs to this executable: installed
  * beside it (bin/../LIBDIR/libsockfault.so) or in the build tree (../shim/). */

@@ -26,6 +26,8 @@ static const char usage[] =
 	"      --pcap-mtu N      MTU the captured TCP segments are split at, default 1500\n"
 	"                        (SOCKFAULT_PCAP_MTU)\n"
 	"      --net kernel|virtual  which network sockets use (SOCKFAULT_NET)\n"
+	"      --fuzz INPUT      fuzz-peer mode: the shim plays the other side from fuzz\n"
+	"                        input INPUT ('-': stdin) on the virtual network (SOCKFAULT_FUZZ)\n"
 	"  -h, --help            this text\n";
 
 static int setvar(const char *name, const char *value)
@@ -42,7 +44,7 @@ int sf_cmd_run(int argc, char **argv)
 		{"scenario", required_argument, NULL, 's'}, {"seed", required_argument, NULL, 'S'},
 		{"log", required_argument, NULL, 'l'},      {"summary", required_argument, NULL, 'm'},
 		{"pcap", required_argument, NULL, 'p'},     {"net", required_argument, NULL, 'n'},
-		{"pcap-mtu", required_argument, NULL, 'M'},
+		{"pcap-mtu", required_argument, NULL, 'M'}, {"fuzz", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	static const struct {
@@ -50,7 +52,7 @@ int sf_cmd_run(int argc, char **argv)
 		const char *var;
 	} vars[] = {{'s', "SOCKFAULT_SCENARIO"}, {'S', "SOCKFAULT_SEED"}, {'l', "SOCKFAULT_LOG"},
 		    {'m', "SOCKFAULT_SUMMARY"},  {'p', "SOCKFAULT_PCAP"}, {'n', "SOCKFAULT_NET"},
-		    {'M', "SOCKFAULT_PCAP_MTU"}};
+		    {'M', "SOCKFAULT_PCAP_MTU"}, {'f', "SOCKFAULT_FUZZ"}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
@@ -69,7 +71,8 @@ int sf_cmd_run(int argc, char **argv)
 		 * files are handed over by absolute path. */
 		char abs[PATH_MAX];
 		const char *val = optarg;
-		if ((c == 's' || c == 'l' || c == 'm' || c == 'p') && optarg[0] && optarg[0] != '/') {
+		if ((c == 's' || c == 'l' || c == 'm' || c == 'p' || (c == 'f' && strcmp(optarg, "-"))) &&
+		    optarg[0] && optarg[0] != '/') {
 			char cwd[PATH_MAX];
 			if (!getcwd(cwd, sizeof(cwd)) ||
 			    snprintf(abs, sizeof(abs), "%s/%s", cwd, optarg) >= (int)sizeof(abs)) {

@@ -99,10 +99,12 @@ int sf_env_load(void)
 			c->pcap_path = v;
 		else if (IS("SOCKFAULT_PCAP_MTU"))
 			mtu = v;
+		else if (IS("SOCKFAULT_FUZZ"))
+			c->fuzz_path = v;
 		else {
 			sf_env_message("sockfault: %.*s: unknown variable (known: SOCKFAULT_SCENARIO, "
 				       "SOCKFAULT_SEED, SOCKFAULT_NET, SOCKFAULT_LOG, SOCKFAULT_SUMMARY, "
-				       "SOCKFAULT_PCAP, SOCKFAULT_PCAP_MTU, SOCKFAULT_RUN_PID)",
+				       "SOCKFAULT_PCAP, SOCKFAULT_PCAP_MTU, SOCKFAULT_FUZZ, SOCKFAULT_RUN_PID)",
 				       (int)nlen, *e);
 			return -1;
 		}
@@ -110,8 +112,15 @@ int sf_env_load(void)
 	}
 	if ((c->log_path && nonempty("SOCKFAULT_LOG", c->log_path)) ||
 	    (c->summary_path && nonempty("SOCKFAULT_SUMMARY", c->summary_path)) ||
-	    (c->pcap_path && nonempty("SOCKFAULT_PCAP", c->pcap_path)))
+	    (c->pcap_path && nonempty("SOCKFAULT_PCAP", c->pcap_path)) ||
+	    (c->fuzz_path && nonempty("SOCKFAULT_FUZZ", c->fuzz_path)))
 		return -1;
+	if (c->fuzz_path && scenario) {
+		/* The input is the scenario: its faults and peer script. */
+		sf_env_message("sockfault: SOCKFAULT_FUZZ and SOCKFAULT_SCENARIO cannot be used together "
+			       "(convert the input: sockfault fuzz-to-scenario)");
+		return -1;
+	}
 	if (scenario) {
 		char err[1024];
 		if (nonempty("SOCKFAULT_SCENARIO", scenario))
@@ -147,6 +156,16 @@ int sf_env_load(void)
 			return -1;
 		}
 		c->pcap_mtu = (unsigned)m;
+	}
+	if (c->fuzz_path) {
+		if (net && c->net != SF_NET_VIRTUAL) {
+			sf_env_message("sockfault: SOCKFAULT_FUZZ needs the virtual network (SOCKFAULT_NET='%s')", net);
+			return -1;
+		}
+		/* The input itself is read at the first socket or lookup, after
+		 * a fork server has forked (fuzz_peer.c). */
+		c->net = SF_NET_VIRTUAL;
+		c->has_scenario = true;
 	}
 	return 0;
 }

@@ -1,6 +1,10 @@
 /* The configuration a process runs with: SOCKFAULT_* environment variables
  * and the scenario they name, read once by the constructor and read-only
- * afterwards (so it needs no lock). */
+ * afterwards (so it needs no lock).  One exception: with SOCKFAULT_FUZZ the
+ * scenario is filled from the fuzz input at the first socket or lookup,
+ * once (pthread_once in fuzz_peer.c), because a fork server forks after the
+ * constructor; and the in-process library (sockfault_fuzz.c) refills it
+ * between runs, on the fuzzer's only thread. */
 #ifndef SF_ENV_H
 #define SF_ENV_H
 
@@ -18,6 +22,7 @@ struct sf_config {
 	const char *summary_path; /* SOCKFAULT_SUMMARY: exit summary (default stderr) */
 	const char *pcap_path;  /* SOCKFAULT_PCAP */
 	unsigned pcap_mtu;      /* SOCKFAULT_PCAP_MTU, default 1500 */
+	const char *fuzz_path;  /* SOCKFAULT_FUZZ: fuzz input file, "-" stdin (fuzz_peer.c) */
 	long run_pid;           /* SOCKFAULT_RUN_PID: the process `sockfault run` started */
 	uint64_t start_ns;      /* CLOCK_MONOTONIC at start, for time= windows */
 };

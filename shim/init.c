@@ -22,7 +22,9 @@
  * counters).  pthread_atfork handlers take log_lock, sf_vnet_lock,
  * pool_lock, then capture_lock and release them in parent and child; socket
  * locks and the network's condition variables are re-initialised in the
- * child. */
+ * child.  The fuzz peer (fuzz_peer.c) runs entirely under sf_vnet_lock; it
+ * drops it only where a condition wait would (a moment's sleep before
+ * deciding the input is used up, and before exit at its end). */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -38,6 +40,7 @@
 #include "env.h"
 #include "fault.h"
 #include "report.h"
+#include "fuzz_peer.h"
 #include "shim.h"
 #include "vsock.h"
 
@@ -139,6 +142,7 @@ __attribute__((constructor)) static void sf_init(void)
 	}
 	if (sf_config.net == SF_NET_VIRTUAL)
 		sf_vnet_init();
+	sf_fuzz_peer_init();
 	sf_engaged = sf_env_engaged();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	adopt_inherited();

@@ -49,6 +49,7 @@
 #include "fault.h"
 #include "report.h"
 #include "resolve.h"
+#include "fuzz_peer.h"
 #include "shim.h"
 #include "wait.h"
 
@@ -56,6 +57,8 @@ static inline bool resolver_engaged(enum sf_call call)
 {
 	if (sf_likely(!sf_config.has_scenario) || sf_depth)
 		return false;
+	if (sf_unlikely(sf_fuzz_on))
+		sf_fuzz_peer_load(); /* the input's answers and resolver tape */
 	const struct sf_scenario *sc = &sf_config.scenario;
 	return sc->nhosts || sc->unknown_hosts || sf_fault_watches(call);
 }

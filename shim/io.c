@@ -55,7 +55,8 @@ static bool is_tx(const struct sf_io *io)
 	return sf_call_family[io->call] == SF_FAM_send;
 }
 
-/* The real call, as described by io, on the kernel.  -errno on failure. */
+/* The real call, as described by io, on the kernel socket.  -errno on
+ * failure. */
 long sf_io_perform(const struct sf_io *io)
 {
 	const struct sf_syscalls *libc = sf_libc();
@@ -107,6 +108,7 @@ static int clip_iov(const struct iovec *iov, int cnt, size_t limit, struct iovec
 
 /* Performs io moving at most limit bytes (0: no limit) -- messages for the
  * mmsg calls -- and counts the bytes moved. */
+
 static long perform_limited(struct sf_socket *s, const struct sf_io *io, uint64_t limit)
 {
 	struct sf_io c = *io;

@@ -42,6 +42,8 @@ const char *const sf_action_names[SF_ACT_COUNT] = {
 #define MAX_WORDS 64      /* words per line */
 #define MAX_RULES 100000u /* rules per scenario */
 #define MAX_HOSTS 100000u /* host directives per scenario */
+#define MAX_PEER 1000000u /* peer steps per scenario */
+#define MAX_PEER_CONNS 65535u
 #define MAX_FILE ((size_t)16 << 20)
 
 #define ALL_CALLS (~0ull >> (64 - SF_CALL_COUNT))
@@ -64,8 +66,10 @@ struct parser {
 	char *err;
 	size_t errlen;
 	struct sf_scenario *sc;
-	unsigned cap_rules, cap_hosts;
+	unsigned cap_rules, cap_hosts, cap_peer;
 	bool seen_seed, seen_net, seen_unknown;
+	unsigned first_peer_line;  /* for "peer lines need net virtual" */
+	unsigned char *peer_state; /* per declared connection: PEER_* flags */
 };
 
 static int fail(struct parser *p, unsigned col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -1047,6 +1051,155 @@ static int finish_rng_keys(struct sf_scenario *sc)
 	return 0;
 }
 
+/* --- the peer script --- */
+
+#define PEER_FIN 1u
+#define PEER_RESET 2u
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Appends the bytes of hex word w to *data (*len bytes so far). */
+static int parse_hex(struct parser *p, const struct word *w, unsigned char **data, size_t *len)
+{
+	if (w->len % 2)
+		return fail(p, w->col, "odd number of hex digits in '%.*s'", QW(w));
+	for (size_t i = 0; i < w->len; i++)
+		if (hex_digit(w->p[i]) < 0)
+			return fail(p, w->col + (unsigned)i, "bad hex digit '%c' (data is hex: 0-9, a-f)", w->p[i]);
+	unsigned char *nd = realloc(*data, *len + w->len / 2);
+	if (!nd)
+		return fail(p, w->col, "out of memory");
+	for (size_t i = 0; i < w->len; i += 2)
+		nd[*len + i / 2] = (unsigned char)(hex_digit(w->p[i]) << 4 | hex_digit(w->p[i + 1]));
+	*data = nd;
+	*len += w->len / 2;
+	return 0;
+}
+
+static struct sf_peer_step *new_peer_step(struct parser *p, const struct word *w)
+{
+	struct sf_scenario *sc = p->sc;
+	if (sc->npeer >= MAX_PEER) {
+		fail(p, w[0].col, "too many peer lines (at most %u)", MAX_PEER);
+		return NULL;
+	}
+	if (sc->npeer == p->cap_peer) {
+		unsigned cap = p->cap_peer ? p->cap_peer * 2 : 16;
+		struct sf_peer_step *np = realloc(sc->peer, (size_t)cap * sizeof(*np));
+		if (!np) {
+			fail(p, w[0].col, "out of memory");
+			return NULL;
+		}
+		sc->peer = np;
+		p->cap_peer = cap;
+	}
+	struct sf_peer_step *st = &sc->peer[sc->npeer];
+	memset(st, 0, sizeof(*st));
+	st->line = p->line;
+	return st;
+}
+
+/* peer CONN (in|out|any) [listen=N] | peer CONN (send|more) HEX | peer CONN (fin|reset) */
+static int parse_peer_line(struct parser *p, const struct word *w, int n)
+{
+	struct sf_scenario *sc = p->sc;
+	if (!p->first_peer_line)
+		p->first_peer_line = p->line;
+	if (n < 2)
+		return fail(p, after(&w[0]), "peer needs a connection number");
+	uint64_t conn;
+	if (parse_positive(p, "connection", w[1].p, w[1].len, w[1].col, MAX_PEER_CONNS, &conn))
+		return -1;
+	if (n < 3)
+		return fail(p, after(&w[1]), "missing step after the connection (in, out, any, send, more, fin, reset)");
+	const struct word *op = &w[2];
+	bool open = word_is(op, "in") || word_is(op, "out") || word_is(op, "any");
+	if (open) {
+		if (conn != sc->npeer_conns + 1u)
+			return fail(p, w[1].col, "connections are declared in order: expected 'peer %u %.*s'",
+				    sc->npeer_conns + 1u, QW(op));
+		unsigned listen = 1;
+		if (n > 3) {
+			if (word_is(op, "out"))
+				return fail(p, w[3].col, "unexpected '%.*s': an outbound connection has no listen=", QW(&w[3]));
+			if (w[3].len < 7 || memcmp(w[3].p, "listen=", 7) != 0)
+				return fail(p, w[3].col, "unexpected '%.*s' (listen=N)", QW(&w[3]));
+			uint64_t v;
+			if (parse_positive(p, "listen", w[3].p + 7, w[3].len - 7, w[3].col + 7, 65535, &v))
+				return -1;
+			listen = (unsigned)v;
+		}
+		if (n > 4)
+			return fail(p, w[4].col, "unexpected '%.*s'", QW(&w[4]));
+		unsigned char *ns = realloc(p->peer_state, conn);
+		if (!ns)
+			return fail(p, w[0].col, "out of memory");
+		p->peer_state = ns;
+		ns[conn - 1] = 0;
+		struct sf_peer_step *st = new_peer_step(p, w);
+		if (!st)
+			return -1;
+		st->op = SF_PEER_OPEN;
+		st->conn = (unsigned)conn;
+		st->dir = word_is(op, "in") ? SF_PEER_IN : word_is(op, "out") ? SF_PEER_OUT : SF_PEER_ANY;
+		st->listen = st->dir == SF_PEER_OUT ? 0 : listen;
+		sc->npeer_conns++;
+		sc->npeer++;
+		return 0;
+	}
+	bool send = word_is(op, "send"), more = word_is(op, "more");
+	bool fin = word_is(op, "fin"), reset = word_is(op, "reset");
+	if (!send && !more && !fin && !reset)
+		return fail(p, op->col, "unknown peer step '%.*s' (in, out, any, send, more, fin, reset)", QW(op));
+	if (conn > sc->npeer_conns)
+		return fail(p, w[1].col, "connection %llu is not declared (peer %llu in|out|any comes first)",
+			    (unsigned long long)conn, (unsigned long long)conn);
+	unsigned char *state = &p->peer_state[conn - 1];
+	if (*state & PEER_RESET)
+		return fail(p, op->col, "connection %llu was reset: nothing can follow", (unsigned long long)conn);
+	if ((send || more) && (*state & PEER_FIN))
+		return fail(p, op->col, "connection %llu sent its fin: no data can follow", (unsigned long long)conn);
+	if (send || more) {
+		if (n < 4)
+			return fail(p, after(op), "%.*s needs the data, in hex", QW(op));
+		if (n > 4)
+			return fail(p, w[4].col, "unexpected '%.*s' (the data is one hex word)", QW(&w[4]));
+	} else if (n > 3) {
+		return fail(p, w[3].col, "unexpected '%.*s'", QW(&w[3]));
+	}
+	if (more) {
+		struct sf_peer_step *last = sc->npeer ? &sc->peer[sc->npeer - 1] : NULL;
+		if (!last || last->op != SF_PEER_SEND || last->conn != conn)
+			return fail(p, op->col, "more continues a send of the same connection on the peer line before");
+		return parse_hex(p, &w[3], &last->data, &last->len);
+	}
+	struct sf_peer_step *st = new_peer_step(p, w);
+	if (!st)
+		return -1;
+	st->conn = (unsigned)conn;
+	if (send) {
+		st->op = SF_PEER_SEND;
+		if (parse_hex(p, &w[3], &st->data, &st->len)) {
+			free(st->data);
+			return -1;
+		}
+	} else {
+		st->op = fin ? SF_PEER_FIN : SF_PEER_RESET;
+		*state |= fin ? PEER_FIN : PEER_RESET;
+	}
+	sc->npeer++;
+	return 0;
+}
+
 /* --- directives --- */
 
 static int parse_host(struct parser *p, const struct word *w, int n)
@@ -1136,6 +1289,8 @@ static int parse_line(struct parser *p, const struct word *w, int n)
 	}
 	if (word_is(&w[0], "host"))
 		return parse_host(p, w, n);
+	if (word_is(&w[0], "peer"))
+		return parse_peer_line(p, w, n);
 	return parse_rule(p, w, n);
 }
 
@@ -1196,6 +1351,13 @@ int sf_scenario_parse(const char *path, const char *text, size_t len, struct sf_
 			goto bad;
 		pos = end + 1;
 	}
+	if (p.first_peer_line && out->net != SF_NET_VIRTUAL) {
+		p.line = p.first_peer_line;
+		fail(&p, 1, "peer lines need 'net virtual' (the peer lives on the virtual network)");
+		goto bad;
+	}
+	free(p.peer_state);
+	p.peer_state = NULL;
 	if (finish_rng_keys(out) != 0) {
 		fail(&p, 1, "out of memory");
 		goto bad;
@@ -1206,6 +1368,7 @@ int sf_scenario_parse(const char *path, const char *text, size_t len, struct sf_
 	}
 	return 0;
 bad:
+	free(p.peer_state);
 	sf_scenario_free(out);
 	return -1;
 }
@@ -1292,8 +1455,11 @@ void sf_scenario_free(struct sf_scenario *sc)
 		free(sc->rules[i].name);
 	for (unsigned i = 0; i < sc->nhosts; i++)
 		free(sc->hosts[i].pattern);
+	for (unsigned i = 0; i < sc->npeer; i++)
+		free(sc->peer[i].data);
 	free(sc->rules);
 	free(sc->hosts);
+	free(sc->peer);
 	free(sc->path);
 	memset(sc, 0, sizeof(*sc));
 }

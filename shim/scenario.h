@@ -101,6 +101,33 @@ struct sf_host {
 
 enum sf_net { SF_NET_KERNEL, SF_NET_VIRTUAL };
 
+/* The peer script (`peer` lines): what the other side of the program's
+ * connections does on the virtual network, one step after another in file
+ * order.  Used by fuzz-peer mode and by scenarios converted from fuzz inputs
+ * (scenarios/README.md, "Peer script"). */
+enum sf_peer_op {
+	SF_PEER_OPEN,  /* connection `conn` comes into being (dir, listen) */
+	SF_PEER_SEND,  /* the peer sends one chunk: data, len */
+	SF_PEER_FIN,   /* the peer shuts down its sending side */
+	SF_PEER_RESET, /* the peer resets the connection */
+};
+
+enum sf_peer_dir {
+	SF_PEER_IN,  /* the peer connects to the program's `listen`th listening socket */
+	SF_PEER_OUT, /* the peer answers the program's next outbound connect */
+	SF_PEER_ANY, /* whichever of the two the program gives the chance for first */
+};
+
+struct sf_peer_step {
+	enum sf_peer_op op;
+	unsigned conn;         /* 1-based, in order of the OPEN steps */
+	unsigned line;
+	enum sf_peer_dir dir;  /* OPEN */
+	unsigned listen;       /* OPEN in/any: 1-based, in order of the program's listen calls */
+	unsigned char *data;   /* SEND: the chunk, owned */
+	size_t len;
+};
+
 struct sf_scenario {
 	char *path;
 	bool has_seed;
@@ -111,6 +138,9 @@ struct sf_scenario {
 	unsigned nrules;
 	struct sf_host *hosts;
 	unsigned nhosts;
+	struct sf_peer_step *peer; /* the peer script, in file order */
+	unsigned npeer;
+	unsigned npeer_conns;      /* connections the script declares */
 };
 
 /* Parses `len` bytes of `text` read from `path` (used only in messages).

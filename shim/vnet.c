@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "fuzz_peer.h"
 #include "io.h"
 #include "shim.h"
 #include "wait.h"
@@ -541,6 +542,8 @@ int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old)
 
 int sf_vsock_socket(int domain, int type, int protocol)
 {
+	if (sf_fuzz_on)
+		sf_fuzz_peer_load();
 	struct sf_socket *old = NULL;
 	if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
 		return -EINVAL;
@@ -613,7 +616,13 @@ int vbuf_reserve(struct vbuf *b, size_t cap)
 
 size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max)
 {
-	if (vbuf_reserve(b, cap) != 0)
+	/* Grown as needed, doubling, up to cap: most connections carry a few
+	 * bytes, and a full-size ring per socket costs a large allocation and
+	 * its page faults (fuzz-peer mode makes thousands a second). */
+	size_t want = b->len + max < cap ? b->len + max : cap, grow = b->cap ? b->cap : 4096;
+	while (grow < want)
+		grow *= 2;
+	if (vbuf_reserve(b, grow < cap ? grow : cap) != 0)
 		return 0;
 	size_t room = cap > b->len ? cap - b->len : 0, done = 0;
 	if (room > b->cap - b->len)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "fuzz_peer.h"
 #include "shim.h"
 #include "wait.h"
 
@@ -252,6 +253,13 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 			dst.ip.s6_addr[15] = 1;
 		}
 	}
+	/* Fuzz-peer mode: the peer answers connects to any address where no
+	 * virtual listener is (fuzz_peer.c). */
+	if (sf_fuzz_on && dst.port && !vnet_find(SOCK_STREAM, &dst, true)) {
+		int fr;
+		if (sf_fuzz_peer_connect(v, &dst, nb, &fr))
+			return fr;
+	}
 	/* Only the virtual machine's own addresses exist: anything else has
 	 * no route (ip_route_connect: ENETUNREACH, at once). */
 	if (!vaddr_is_local(&dst))
@@ -396,6 +404,8 @@ int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
 		backlog = 4096;
 	v->backlog = backlog;
 	v->rd_shut = false;
+	if (sf_fuzz_on)
+		sf_fuzz_peer_listened(v);
 	vnet_wake(v);
 out:
 	vnet_sync(v, fd);

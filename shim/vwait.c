@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include "env.h"
+#include "fuzz_peer.h"
 #include "shim.h"
 #include "wait.h"
 
@@ -100,6 +101,12 @@ uint64_t vnet_deadline(const struct timeval *tv)
 int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
+	if (sf_fuzz_on) {
+		/* Fuzz-peer mode: the peer acts, the clock jumps, or the run ends. */
+		if (sf_fuzz_peer_wait(v, deadline, &r))
+			return r;
+		sf_fuzz_peer_blocked_locked(1);
+	}
 	v->waiters++;
 	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
 	if (deadline == UINT64_MAX) {
@@ -115,6 +122,8 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 	}
 	TSAN_ACQUIRE(&sf_vnet_lock);
 	v->waiters--;
+	if (sf_fuzz_on)
+		sf_fuzz_peer_blocked_locked(-1);
 	return r;
 }
 
@@ -390,7 +399,22 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 			left = (struct timespec){(time_t)(l / 1000000000u), (long)(l % 1000000000u)};
 			tp = &left;
 		}
+		if (sf_fuzz_on && !ready && tp != &zero) {
+			/* Fuzz-peer mode: the peer acts before the wait blocks. */
+			bool timed_out;
+			if (sf_fuzz_peer_poll(deadline != UINT64_MAX, &timed_out))
+				continue;
+			if (timed_out) {
+				for (nfds_t i = 0; i < n; i++)
+					fds[i].revents = 0;
+				r = 0;
+				break;
+			}
+			sf_fuzz_peer_blocked(1);
+		}
 		r = (int)sf_neg(sf_libc()->ppoll(t, n, tp, mask));
+		if (sf_fuzz_on && !ready && tp != &zero)
+			sf_fuzz_peer_blocked(-1);
 		if (r < 0)
 			break;
 		int total = 0;

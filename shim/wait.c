@@ -16,6 +16,7 @@
 #include "env.h"
 #include "fault.h"
 #include "report.h"
+#include "fuzz_peer.h"
 #include "shim.h"
 #include "vsock.h"
 
@@ -303,6 +304,39 @@ int sf_select(enum sf_call call, int nfds, fd_set *r, fd_set *w, fd_set *e,
 	return res;
 }
 
+static int kernel_epoll_wait(int epfd, struct epoll_event *ev, int max, const struct timespec *left,
+			     const sigset_t *mask)
+{
+	int n = (int)sf_neg(sf_libc()->epoll_pwait2(epfd, ev, max, left, mask));
+	if (n == -ENOSYS) { /* kernels before 5.11 */
+		int ms = !left ? -1 : (int)(left->tv_sec * 1000 + (left->tv_nsec + 999999) / 1000000);
+		n = (int)sf_neg(sf_libc()->epoll_pwait(epfd, ev, max, ms, mask));
+	}
+	return n;
+}
+
+/* Fuzz-peer mode (fuzz_peer.c): a wait that would block lets the peer act
+ * first, and ends at once when the virtual clock passes its deadline. */
+static int fuzz_epoll_wait(int epfd, struct epoll_event *ev, int max, const struct timespec *left,
+			   bool has_deadline, const sigset_t *mask)
+{
+	static const struct timespec zero = {0, 0};
+	for (;;) {
+		int n = kernel_epoll_wait(epfd, ev, max, &zero, mask);
+		if (n != 0 || (left && !left->tv_sec && !left->tv_nsec))
+			return n;
+		bool timed_out;
+		if (sf_fuzz_peer_poll(has_deadline, &timed_out))
+			continue;
+		if (timed_out)
+			return 0;
+		sf_fuzz_peer_blocked(1);
+		n = kernel_epoll_wait(epfd, ev, max, left, mask);
+		sf_fuzz_peer_blocked(-1);
+		return n;
+	}
+}
+
 int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 		  const struct timespec *timeout, const sigset_t *mask)
 {
@@ -321,11 +355,8 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 	int stalled[16], nstalled = 0, n;
 	for (;;) {
 		struct timespec ts, *left = remaining(deadline, &ts);
-		n = (int)sf_neg(sf_libc()->epoll_pwait2(epfd, ev, max, left, mask));
-		if (n == -ENOSYS) { /* kernels before 5.11 */
-			int ms = !left ? -1 : (int)(left->tv_sec * 1000 + (left->tv_nsec + 999999) / 1000000);
-			n = (int)sf_neg(sf_libc()->epoll_pwait(epfd, ev, max, ms, mask));
-		}
+		n = sf_fuzz_on ? fuzz_epoll_wait(epfd, ev, max, left, deadline != UINT64_MAX, mask)
+			       : kernel_epoll_wait(epfd, ev, max, left, mask);
 		if (n <= 0)
 			break;
 		/* epoll_event.data is the program's; only fds it stored there can

@@ -10,7 +10,7 @@ def cli(*args):
 
 top = cli("--help")
 expect(top.returncode == 0, show(top))
-for cmd in ("run", "check", "suite"):
+for cmd in ("run", "check", "suite", "fuzz-to-scenario", "pcap-to-input"):
     expect(f"  {cmd} " in top.stdout, f"--help does not list {cmd}: {top.stdout}")
     h = cli(cmd, "--help")
     expect(h.returncode == 0 and h.stdout.startswith(f"usage: sockfault {cmd}"), f"{cmd} --help: {show(h)}")
@@ -20,7 +20,8 @@ for word in ("--jobs", "--junit", "--tap", "--artifacts", "--shard", "--seed", "
              "never RULE", "timeout DURATION", "SUITE.md"):
     expect(word in s, f"suite --help does not mention {word!r}")
 for bad in (["suite"], ["suite", "--bogus", "x.sfs"], ["suite", "-j", "0", "x.sfs"], ["suite", "a.sfs", "b.sfs"],
-            ["suite", "--junit"], ["nosuchcommand"], []):
+            ["suite", "--junit"], ["nosuchcommand"], [], ["fuzz-to-scenario"], ["fuzz-to-scenario", "--bogus", "x"],
+            ["pcap-to-input", "x.pcap"], ["pcap-to-input"]):
     r = cli(*bad)
     expect(r.returncode == 2 and r.stderr, f"{bad}: {show(r)}")
 print("ok")

@@ -62,6 +62,8 @@ static void expect_error(const char *text, const char *prefix)
 	assert_int_equal(sc.nrules, 0);
 	assert_null(sc.rules);
 	assert_null(sc.hosts);
+	assert_null(sc.peer);
+	assert_int_equal(sc.npeer, 0);
 	assert_null(sc.path);
 }
 
@@ -1160,12 +1162,104 @@ static void test_identical_rules_get_distinct_keys(void **state)
 	assert_true(key_of_rule("recv -> eintr\nconnect -> refuse\nrecv -> eintr", 2) == k[1]);
 }
 
+/* --- the peer script --- */
+
+static void test_peer_lines_declare_connections_in_order(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\npeer 1 in\npeer 2 out\npeer 3 any listen=2\n"), 0);
+	assert_int_equal(sc.npeer, 3);
+	assert_int_equal(sc.npeer_conns, 3);
+	assert_int_equal(sc.peer[0].op, SF_PEER_OPEN);
+	assert_int_equal(sc.peer[0].dir, SF_PEER_IN);
+	assert_int_equal(sc.peer[0].listen, 1);
+	assert_int_equal(sc.peer[0].line, 2);
+	assert_int_equal(sc.peer[1].dir, SF_PEER_OUT);
+	assert_int_equal(sc.peer[1].listen, 0);
+	assert_int_equal(sc.peer[2].dir, SF_PEER_ANY);
+	assert_int_equal(sc.peer[2].listen, 2);
+	assert_int_equal(sc.peer[2].conn, 3);
+}
+
+static void test_peer_send_is_one_chunk_of_hex_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\npeer 1 in\npeer 1 send 4e00fF\npeer 1 send 41\n"), 0);
+	assert_int_equal(sc.npeer, 3);
+	assert_int_equal(sc.peer[1].op, SF_PEER_SEND);
+	assert_int_equal(sc.peer[1].len, 3);
+	assert_memory_equal(sc.peer[1].data, "\x4e\x00\xff", 3);
+	assert_int_equal(sc.peer[2].len, 1);
+}
+
+static void test_peer_more_continues_the_same_chunk(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\npeer 1 in\npeer 1 send 4142\npeer 1 more 43\n"), 0);
+	assert_int_equal(sc.npeer, 2);
+	assert_int_equal(sc.peer[1].len, 3);
+	assert_memory_equal(sc.peer[1].data, "ABC", 3);
+}
+
+static void test_peer_fin_and_reset_are_steps(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\npeer 1 in\npeer 2 out\npeer 1 fin\npeer 2 reset\n"), 0);
+	assert_int_equal(sc.npeer, 4);
+	assert_int_equal(sc.peer[2].op, SF_PEER_FIN);
+	assert_int_equal(sc.peer[2].conn, 1);
+	assert_int_equal(sc.peer[3].op, SF_PEER_RESET);
+	assert_int_equal(sc.peer[3].conn, 2);
+}
+
+static void test_peer_lines_need_net_virtual(void **state)
+{
+	(void)state;
+	expect_error("seed 1\npeer 1 in\n", "t.sf:2:1: peer lines need 'net virtual'");
+	assert_int_equal(sc.npeer, 0);
+	assert_null(sc.peer);
+	/* net may come after the peer lines. */
+	assert_int_equal(parse("peer 1 in\nnet virtual\n"), 0);
+}
+
+static void test_peer_errors_point_at_the_word(void **state)
+{
+	(void)state;
+	expect_error("net virtual\npeer 2 in\n", "t.sf:2:6: connections are declared in order");
+	expect_error("net virtual\npeer 1 send 41\n", "t.sf:2:6: connection 1 is not declared");
+	expect_error("net virtual\npeer 1 in\npeer 1 send 4\n", "t.sf:3:13: odd number of hex digits");
+	expect_error("net virtual\npeer 1 in\npeer 1 send 4g\n", "t.sf:3:14: bad hex digit 'g'");
+	expect_error("net virtual\npeer 1 in\npeer 1 send\n", "t.sf:3:12: send needs the data");
+	expect_error("net virtual\npeer 1 in\npeer 1 jump\n", "t.sf:3:8: unknown peer step 'jump'");
+	expect_error("net virtual\npeer 1 out listen=1\n", "t.sf:2:12: unexpected 'listen=1'");
+	expect_error("net virtual\npeer 1 in listen=0\n", "t.sf:2:18: listen must be at least 1");
+	expect_error("net virtual\npeer 0 in\n", "t.sf:2:6: connection must be at least 1");
+	expect_error("net virtual\npeer\n", "t.sf:2:5: peer needs a connection number");
+	expect_error("net virtual\npeer 1 in\npeer 1 more 41\n", "t.sf:3:8: more continues a send");
+	expect_error("net virtual\npeer 1 in\npeer 1 fin\npeer 1 send 41\n", "t.sf:4:8: connection 1 sent its fin");
+	expect_error("net virtual\npeer 1 in\npeer 1 reset\npeer 1 fin\n", "t.sf:4:8: connection 1 was reset");
+}
+
+static void test_peer_error_after_data_frees_it(void **state)
+{
+	(void)state;
+	/* LSan (ASan build) reports the chunk if the error path drops it. */
+	expect_error("net virtual\npeer 1 in\npeer 1 send 414243\npeer 1 more 4\n", "t.sf:4:13: ");
+}
+
 #define T(f) cmocka_unit_test_teardown(f, free_scenario)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_rule_defaults_match_the_header),
+		T(test_peer_lines_declare_connections_in_order),
+		T(test_peer_send_is_one_chunk_of_hex_bytes),
+		T(test_peer_more_continues_the_same_chunk),
+		T(test_peer_fin_and_reset_are_steps),
+		T(test_peer_lines_need_net_virtual),
+		T(test_peer_errors_point_at_the_word),
+		T(test_peer_error_after_data_frees_it),
 		T(test_family_name_means_the_whole_family),
 		T(test_call_name_means_that_call_only),
 		T(test_call_list_is_the_union),

@@ -1,0 +1,54 @@
+/* libsockfault_fuzz.a's entry points (sockfault_fuzz.h): switching a
+ * process to the virtual network in-process, and resetting it between
+ * inputs.  The state they change is otherwise written only by the
+ * constructor; here the fuzzer's single thread writes it, between runs. */
+#include "sockfault_fuzz.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "fault.h"
+#include "fdtable.h"
+#include "fuzz_peer.h"
+#include "shim.h"
+#include "socket.h"
+#include "vnet_impl.h"
+
+static void switch_to_virtual(void)
+{
+	sf_config.net = SF_NET_VIRTUAL;
+	sf_vnet_init();
+	sf_fuzz_inprocess = true;
+	sf_fuzz_on = true;
+	sf_engaged = true;
+}
+
+/* Closes the fds of every virtual socket: the code under test may have
+ * left some open when the peer went away. */
+static void close_virtual_fds(void)
+{
+	for (unsigned c = 0; c < SF_FD_CHUNKS; c++) {
+		sf_fd_slot *chunk = atomic_load_explicit(&sf_fd_chunks[c], memory_order_acquire);
+		for (unsigned i = 0; chunk && i < SF_FD_CHUNK_SIZE; i++) {
+			struct sf_socket *s = atomic_load_explicit(&chunk[i], memory_order_relaxed);
+			if (s && s->v)
+				close((int)(c * SF_FD_CHUNK_SIZE + i)); /* the interposed close */
+		}
+	}
+}
+
+void sf_fuzz_reset(void)
+{
+	if (!sf_fuzz_inprocess)
+		switch_to_virtual();
+	close_virtual_fds();
+	vnet_lock();
+	sf_fuzz_peer_forget();
+	vnet_unlock();
+}
+
+int sf_fuzz_feed(const uint8_t *data, size_t size)
+{
+	return sf_fuzz_peer_install(data, size);
+}
