@@ -20,35 +20,14 @@
  * usage: bench_capture PRELOAD DIR
  *        bench_capture --child MODE PORT FILE    (one transfer, in this process) */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "bench.h"
 
 enum { CHUNK = 65536 };
 static const long long BYTES = 256ll << 20;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_capture: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 /* --- child: one transfer; prints its seconds --- */
 static int child(const char *mode, int port, const char *file)
@@ -58,24 +37,24 @@ static int child(const char *mode, int port, const char *file)
 		buf[i] = (char)(i * 31 + 7);
 	int out = -1;
 	if (strcmp(mode, "floor") == 0 && (out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		die("open floor file");
+		bench_die("open floor file");
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) != 0)
-		die("connect");
-	double t0 = now_s();
+		bench_die("connect");
+	double t0 = bench_now_s();
 	for (long long done = 0; done < BYTES;) {
 		ssize_t n = send(s, buf, CHUNK, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			die("send");
+			bench_die("send");
 		if (out >= 0)
 			for (ssize_t w = 0; w < n;) {
 				ssize_t k = write(out, buf + w, (size_t)(n - w));
 				if (k <= 0)
-					die("write");
+					bench_die("write");
 				w += k;
 			}
 		done += n;
@@ -83,8 +62,8 @@ static int child(const char *mode, int port, const char *file)
 	shutdown(s, SHUT_WR);
 	char c;
 	if (recv(s, &c, 1, 0) != 0) /* the receiver closes once it has it all */
-		die("recv");
-	double t = now_s() - t0;
+		bench_die("recv");
+	double t = bench_now_s() - t0;
 	close(s);
 	if (out >= 0)
 		close(out);
@@ -112,36 +91,13 @@ static void *receiver(void *arg)
 static double run_child(const char *self, const char *preload, const char *mode, int port,
 			const char *pcap, const char *floorfile)
 {
-	int p[2];
-	if (pipe(p) != 0)
-		die("pipe");
-	pid_t pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		if (preload)
-			setenv("LD_PRELOAD", preload, 1);
-		else
-			unsetenv("LD_PRELOAD");
-		if (pcap)
-			setenv("SOCKFAULT_PCAP", pcap, 1);
-		else
-			unsetenv("SOCKFAULT_PCAP");
-		char ps[16];
-		snprintf(ps, sizeof(ps), "%d", port);
-		execl(self, self, "--child", mode, ps, floorfile, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	char out[64] = {0};
-	ssize_t n = read(p[0], out, sizeof(out) - 1);
-	close(p[0]);
-	int st;
-	waitpid(pid, &st, 0);
-	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	char out[64], pre[4096], cap[4096], ps[16];
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", preload ? preload : "");
+	snprintf(cap, sizeof(cap), "SOCKFAULT_PCAP=%s", pcap ? pcap : "");
+	snprintf(ps, sizeof(ps), "%d", port);
+	const char *env[] = {preload ? pre : "LD_PRELOAD", pcap ? cap : "SOCKFAULT_PCAP", NULL};
+	char *argv[] = {(char *)self, "--child", (char *)mode, ps, (char *)floorfile, NULL};
+	if (bench_run_child(argv, env, out, sizeof(out)) != 0 || !out[0]) {
 		fprintf(stderr, "bench_capture: child %s failed\n", mode);
 		exit(1);
 	}
@@ -162,7 +118,7 @@ int main(int argc, char **argv)
 	snprintf(floorfile, sizeof(floorfile), "%s/floor.bin", dir);
 	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (sl <= 0)
-		die("readlink");
+		bench_die("readlink");
 	self[sl] = 0;
 	mkdir(dir, 0700);
 	unsetenv("SOCKFAULT_SCENARIO");
@@ -172,7 +128,7 @@ int main(int argc, char **argv)
 	socklen_t al = sizeof(a);
 	if (listener < 0 || bind(listener, (struct sockaddr *)&a, sizeof(a)) || listen(listener, 4) ||
 	    getsockname(listener, (struct sockaddr *)&a, &al))
-		die("listener");
+		bench_die("listener");
 	int port = ntohs(a.sin_port);
 	pthread_t t;
 	pthread_create(&t, NULL, receiver, NULL);

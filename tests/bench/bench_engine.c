@@ -5,48 +5,26 @@
  *
  * usage: bench_engine SHIM_PATH      (the parent; re-executes itself)
  *        bench_engine --child        (measures; prints ns per call) */
-#include <arpa/inet.h>
-#include <errno.h>
+#define _GNU_SOURCE
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "bench.h"
 
 enum { CALLS = 200000, BATCHES = 15, ROUNDS = 5 };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static int child(void)
 {
-	int ls = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t al = sizeof(a);
-	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1) ||
-	    getsockname(ls, (struct sockaddr *)&a, &al))
-		return 1;
-	int c = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(c, (struct sockaddr *)&a, sizeof(a)))
-		return 1;
-	int s = accept(ls, NULL, NULL);
+	int c, s;
+	bench_tcp_pair(&c, &s);
 	fcntl(s, F_SETFL, O_NONBLOCK);
 	char b;
 	double best = 1e30;
 	for (int k = 0; k < BATCHES; k++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (int i = 0; i < CALLS; i++)
 			if (recv(s, &b, 1, 0) != -1 || errno != EAGAIN)
 				return 1;
-		double per = (now_ns() - t0) / CALLS;
+		double per = (bench_now_ns() - t0) / CALLS;
 		if (per < best)
 			best = per;
 	}
@@ -56,32 +34,13 @@ static int child(void)
 
 static double measure(const char *self, const char *shim, const char *scenario)
 {
-	int p[2];
-	if (pipe(p))
-		exit(1);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		if (shim)
-			setenv("LD_PRELOAD", shim, 1);
-		else
-			unsetenv("LD_PRELOAD");
-		if (scenario)
-			setenv("SOCKFAULT_SCENARIO", scenario, 1);
-		else
-			unsetenv("SOCKFAULT_SCENARIO");
-		setenv("SOCKFAULT_SUMMARY", "/dev/null", 1);
-		execl(self, self, "--child", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	char buf[64] = {0};
-	ssize_t n = read(p[0], buf, sizeof(buf) - 1);
-	close(p[0]);
-	int st;
-	waitpid(pid, &st, 0);
-	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	char buf[64], pre[4096], sc[4096];
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", shim ? shim : "");
+	snprintf(sc, sizeof(sc), "SOCKFAULT_SCENARIO=%s", scenario ? scenario : "");
+	const char *env[] = {shim ? pre : "LD_PRELOAD", scenario ? sc : "SOCKFAULT_SCENARIO",
+			     "SOCKFAULT_SUMMARY=/dev/null", NULL};
+	char *argv[] = {(char *)self, "--child", NULL};
+	if (bench_run_child(argv, env, buf, sizeof(buf)) != 0 || !buf[0]) {
 		fprintf(stderr, "bench_engine: child failed (%s)\n", scenario ? scenario : "no scenario");
 		exit(1);
 	}

@@ -29,56 +29,14 @@
  * that it runs and that the child really ran with and without the shim).
  * SF_BENCH_ROUNDS overrides the number of rounds. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <dlfcn.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-enum { BATCH = 100000, BATCHES = 7, MSG = 64 };
+#include "bench.h"
+
+enum { BATCH = 100000, BATCHES = 7 };
 static const double PINGPONG_SECONDS = 0.3; /* per batch; 3 batches */
-
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_passthrough: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static void tcp_pair(int *c, int *s)
-{
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t al = sizeof(a);
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
-	    getsockname(l, (struct sockaddr *)&a, &al))
-		die("listener");
-	*c = socket(AF_INET, SOCK_STREAM, 0);
-	if (*c < 0 || connect(*c, (struct sockaddr *)&a, sizeof(a)))
-		die("connect");
-	*s = accept(l, NULL, NULL);
-	if (*s < 0)
-		die("accept");
-	close(l);
-	int one = 1;
-	setsockopt(*c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	setsockopt(*s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
 
 /* Minimum ns per call over BATCHES batches of BATCH calls of op(fd); each
  * call must return want (and errno EAGAIN when want is -1). */
@@ -86,11 +44,11 @@ static void tcp_pair(int *c, int *s)
 	({                                                                             \
 		double best_ = 1e30;                                                   \
 		for (int k_ = 0; k_ < BATCHES; k_++) {                                 \
-			double t0_ = now_ns();                                         \
+			double t0_ = bench_now_ns();                                         \
 			for (int i_ = 0; i_ < BATCH; i_++)                             \
 				if ((expr) != (want) || ((want) == -1 && errno != EAGAIN)) \
-					die(#expr);                                    \
-			double per_ = (now_ns() - t0_) / BATCH;                        \
+					bench_die(#expr);                                    \
+			double per_ = (bench_now_ns() - t0_) / BATCH;                        \
 			if (per_ < best_)                                              \
 				best_ = per_;                                          \
 		}                                                                      \
@@ -118,13 +76,13 @@ typedef ssize_t (*recv_fn)(int, void *, size_t, int);
 			for (int h_ = 0; h_ < 2; h_++) {                               \
 				/* alternate which half goes first */                  \
 				int shim_ = (h_ ^ k_) & 1;                             \
-				double t0_ = now_ns();                                 \
+				double t0_ = bench_now_ns();                                 \
 				for (int i_ = 0; i_ < PAIR_BATCH; i_++) {              \
 					ssize_t r_ = shim_ ? (call_shim) : (call_libc); \
 					if (r_ != (want) || ((want) == -1 && errno != EAGAIN)) \
-						die(#call_shim);                       \
+						bench_die(#call_shim);                       \
 				}                                                      \
-				t_[shim_] = now_ns() - t0_;                            \
+				t_[shim_] = bench_now_ns() - t0_;                            \
 			}                                                              \
 			d_[k_] = (t_[1] - t_[0]) / PAIR_BATCH;                         \
 		}                                                                      \
@@ -132,49 +90,32 @@ typedef ssize_t (*recv_fn)(int, void *, size_t, int);
 		d_[PAIRS / 2];                                                         \
 	})
 
-static void *echo(void *arg)
-{
-	int fd = *(int *)arg;
-	char buf[MSG];
-	for (;;) {
-		size_t got = 0;
-		while (got < MSG) {
-			ssize_t r = recv(fd, buf + got, MSG - got, 0);
-			if (r <= 0)
-				return NULL;
-			got += (size_t)r;
-		}
-		if (send(fd, buf, MSG, 0) != MSG)
-			return NULL;
-	}
-}
-
 static double pingpong(void)
 {
 	int c, s;
-	tcp_pair(&c, &s);
+	bench_tcp_pair(&c, &s);
 	pthread_t t;
-	if (pthread_create(&t, NULL, echo, &s))
-		die("pthread_create");
-	char buf[MSG];
+	if (pthread_create(&t, NULL, bench_echo, &s))
+		bench_die("pthread_create");
+	char buf[BENCH_MSG];
 	memset(buf, 'p', sizeof(buf));
 	double best = 0;
 	for (int k = 0; k < 4; k++) {
 		long trips = 0;
-		double t0 = now_ns(), t1;
+		double t0 = bench_now_ns(), t1;
 		do {
 			for (int i = 0; i < 100; i++, trips++) {
-				if (send(c, buf, MSG, 0) != MSG)
-					die("send");
+				if (send(c, buf, BENCH_MSG, 0) != BENCH_MSG)
+					bench_die("send");
 				size_t got = 0;
-				while (got < MSG) {
-					ssize_t r = recv(c, buf + got, MSG - got, 0);
+				while (got < BENCH_MSG) {
+					ssize_t r = recv(c, buf + got, BENCH_MSG - got, 0);
 					if (r <= 0)
-						die("recv");
+						bench_die("recv");
 					got += (size_t)r;
 				}
 			}
-			t1 = now_ns();
+			t1 = bench_now_ns();
 		} while (t1 - t0 < PINGPONG_SECONDS * 1e9);
 		double rate = (double)trips / ((t1 - t0) / 1e9);
 		if (k > 0 && rate > best) /* the first batch warms up */
@@ -192,16 +133,16 @@ static int child(void)
 	/* say which way we ran: the parent checks it */
 	int shim = dlsym(RTLD_DEFAULT, "sf_fd_is_managed") != NULL;
 	int c, s;
-	tcp_pair(&c, &s);
+	bench_tcp_pair(&c, &s);
 	if (fcntl(s, F_SETFL, O_NONBLOCK))
-		die("fcntl");
+		bench_die("fcntl");
 	int p[2];
 	if (pipe2(p, O_NONBLOCK))
-		die("pipe2");
+		bench_die("pipe2");
 	int z = open("/dev/zero", O_RDONLY);
 	if (z < 0)
-		die("/dev/zero");
-	char b[MSG];
+		bench_die("/dev/zero");
+	char b[BENCH_MSG];
 	double recv_ns = PER_CALL(recv(s, b, 1, 0), -1);
 	double read_ns = PER_CALL(read(p[0], b, 1), -1);
 	double zero_ns = PER_CALL(read(z, b, 1), 1);
@@ -217,7 +158,7 @@ static int child(void)
 		read_fn read_shim = (read_fn)dlsym(RTLD_DEFAULT, "read");
 		if (!recv_libc || !read_libc || !recv_shim || !read_shim || recv_libc == recv_shim ||
 		    read_libc == read_shim)
-			die("resolving libc's and the shim's recv/read");
+			bench_die("resolving libc's and the shim's recv/read");
 		double precv = PAIRED(recv_shim(s, b, 1, 0), recv_libc(s, b, 1, 0), -1);
 		double pread = PAIRED(read_shim(p[0], b, 1), read_libc(p[0], b, 1), -1);
 		double pzero = PAIRED(read_shim(z, b, 1), read_libc(z, b, 1), 1);
@@ -233,43 +174,20 @@ struct result {
 
 static struct result measure(const char *self, const char *preload)
 {
-	int p[2];
-	if (pipe(p))
-		die("pipe");
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		if (preload)
-			setenv("LD_PRELOAD", preload, 1);
-		else
-			unsetenv("LD_PRELOAD");
-		/* no scenario: the pass-through path is what is measured */
-		unsetenv("SOCKFAULT_SCENARIO");
-		execl(self, self, "--child", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
 	char buf[1024];
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof(buf) - 1 && (r = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-	close(p[0]);
-	int st;
-	waitpid(pid, &st, 0);
+	/* no scenario: the pass-through path is what is measured */
+	char pre[4096];
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", preload ? preload : "");
+	const char *env[] = {preload ? pre : "LD_PRELOAD", "SOCKFAULT_SCENARIO", NULL};
+	char *argv[] = {(char *)self, "--child", NULL};
+	int failed = bench_run_child(argv, env, buf, sizeof(buf));
 	struct result res;
 	int shim = -1;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) ||
+	if (failed ||
 	    sscanf(buf, "shim=%d recv_eagain_ns=%lf read_eagain_ns=%lf read_zero_ns=%lf pingpong_rtps=%lf", &shim,
 		   &res.recv_ns, &res.read_ns, &res.zero_ns, &res.rtps) != 5) {
-		fprintf(stderr, "bench_passthrough: the %s child failed (status %#x, output '%s')\n",
-			preload ? "shim" : "native", st, buf);
+		fprintf(stderr, "bench_passthrough: the %s child failed (output '%s')\n", preload ? "shim" : "native",
+			buf);
 		exit(1);
 	}
 	const char *pl = strstr(buf, "\npaired ");

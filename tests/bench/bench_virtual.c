@@ -18,119 +18,64 @@
  * arrives intact and that the virtual child really used the virtual
  * network. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <dlfcn.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-enum { MSG = 64, CHUNK = 65536 };
+#include "bench.h"
+
+enum { MSG = BENCH_MSG, CHUNK = 65536 };
 static const double SECONDS = 0.3; /* per batch */
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_virtual: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static void tcp_pair(int *c, int *s)
-{
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t al = sizeof(a);
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
-	    getsockname(l, (struct sockaddr *)&a, &al))
-		die("listener");
-	*c = socket(AF_INET, SOCK_STREAM, 0);
-	if (*c < 0 || connect(*c, (struct sockaddr *)&a, sizeof(a)))
-		die("connect");
-	*s = accept(l, NULL, NULL);
-	if (*s < 0)
-		die("accept");
-	close(l);
-	int one = 1;
-	setsockopt(*c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	setsockopt(*s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-static void recv_full(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = recv(fd, buf + got, n - got, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			die("recv");
-		got += (size_t)r;
-	}
-}
 
 /* One thread: c sends, s answers, both driven by one epoll set. */
 static double epoll_pingpong(void)
 {
 	int c, s;
-	tcp_pair(&c, &s);
+	bench_tcp_pair(&c, &s);
 	if (fcntl(c, F_SETFL, O_NONBLOCK) || fcntl(s, F_SETFL, O_NONBLOCK))
-		die("fcntl");
+		bench_die("fcntl");
 	int ep = epoll_create1(0);
 	struct epoll_event ev = {.events = EPOLLIN, .data.fd = c};
 	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev))
-		die("epoll_ctl");
+		bench_die("epoll_ctl");
 	ev.data.fd = s;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev))
-		die("epoll_ctl");
+		bench_die("epoll_ctl");
 	char buf[MSG];
 	memset(buf, 'p', sizeof(buf));
 	double best = 0;
 	for (int k = 0; k < 4; k++) {
 		long trips = 0;
-		double t0 = now_s(), t1;
+		double t0 = bench_now_s(), t1;
 		do {
 			for (int i = 0; i < 100; i++, trips++) {
 				if (send(c, buf, MSG, 0) != MSG)
-					die("send");
+					bench_die("send");
 				int answered = 0;
 				while (!answered) {
 					struct epoll_event out[2];
 					int n = epoll_wait(ep, out, 2, 5000);
 					if (n <= 0)
-						die("epoll_wait");
+						bench_die("epoll_wait");
 					for (int j = 0; j < n; j++) {
 						int fd = out[j].data.fd;
 						ssize_t r = recv(fd, buf, MSG, 0);
 						if (r < 0 && errno == EAGAIN)
 							continue;
 						if (r != MSG)
-							die("recv (short)");
+							bench_die("recv (short)");
 						if (fd == s) {
 							if (send(s, buf, MSG, 0) != MSG)
-								die("send");
+								bench_die("send");
 						} else {
 							answered = 1;
 						}
 					}
 				}
 			}
-			t1 = now_s();
+			t1 = bench_now_s();
 		} while (t1 - t0 < SECONDS);
 		double rate = (double)trips / (t1 - t0);
 		if (k > 0 && rate > best)
@@ -142,43 +87,26 @@ static double epoll_pingpong(void)
 	return best;
 }
 
-static void *echo(void *arg)
-{
-	int fd = *(int *)arg;
-	char buf[MSG];
-	for (;;) {
-		size_t got = 0;
-		while (got < MSG) {
-			ssize_t r = recv(fd, buf + got, MSG - got, 0);
-			if (r <= 0)
-				return NULL;
-			got += (size_t)r;
-		}
-		if (send(fd, buf, MSG, 0) != MSG)
-			return NULL;
-	}
-}
-
 static double blocking_pingpong(void)
 {
 	int c, s;
-	tcp_pair(&c, &s);
+	bench_tcp_pair(&c, &s);
 	pthread_t t;
-	if (pthread_create(&t, NULL, echo, &s))
-		die("pthread_create");
+	if (pthread_create(&t, NULL, bench_echo, &s))
+		bench_die("pthread_create");
 	char buf[MSG];
 	memset(buf, 'p', sizeof(buf));
 	double best = 0;
 	for (int k = 0; k < 4; k++) {
 		long trips = 0;
-		double t0 = now_s(), t1;
+		double t0 = bench_now_s(), t1;
 		do {
 			for (int i = 0; i < 100; i++, trips++) {
 				if (send(c, buf, MSG, 0) != MSG)
-					die("send");
-				recv_full(c, buf, MSG);
+					bench_die("send");
+				bench_recv_full(c, buf, MSG);
 			}
-			t1 = now_s();
+			t1 = bench_now_s();
 		} while (t1 - t0 < SECONDS);
 		double rate = (double)trips / (t1 - t0);
 		if (k > 0 && rate > best)
@@ -227,27 +155,27 @@ static void *bulk_reader(void *arg)
 static double bulk_mibps(uint64_t mib, int *intact)
 {
 	int c, s;
-	tcp_pair(&c, &s);
+	bench_tcp_pair(&c, &s);
 	struct bulk b = {.fd = s};
 	pthread_t t;
 	if (pthread_create(&t, NULL, bulk_reader, &b))
-		die("pthread_create");
+		bench_die("pthread_create");
 	static unsigned char buf[CHUNK];
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (unsigned char)(i * 7 + 3);
 	uint64_t total = mib << 20, sent = 0;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	while (sent < total) {
 		ssize_t w = send(c, buf, sizeof(buf), 0);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			die("send");
+			bench_die("send");
 		sent += (uint64_t)w;
 	}
 	shutdown(c, SHUT_WR);
 	pthread_join(t, NULL);
-	double t1 = now_s();
+	double t1 = bench_now_s();
 	*intact = b.bytes == sent;
 	close(c);
 	close(s);
@@ -275,44 +203,19 @@ struct result {
 
 static struct result measure(const char *self, const char *preload)
 {
-	int p[2];
-	if (pipe(p))
-		die("pipe");
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		unsetenv("SOCKFAULT_SCENARIO");
-		if (preload) {
-			setenv("LD_PRELOAD", preload, 1);
-			setenv("SOCKFAULT_NET", "virtual", 1);
-		} else {
-			unsetenv("LD_PRELOAD");
-			unsetenv("SOCKFAULT_NET");
-		}
-		execl(self, self, "--child", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	char buf[512];
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof(buf) - 1 && (r = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-	close(p[0]);
-	int st, virt = -1, intact = 0;
-	waitpid(pid, &st, 0);
+	char buf[512], pre[4096];
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", preload ? preload : "");
+	const char *env[] = {"SOCKFAULT_SCENARIO", preload ? pre : "LD_PRELOAD",
+			     preload ? "SOCKFAULT_NET=virtual" : "SOCKFAULT_NET", NULL};
+	char *argv[] = {(char *)self, "--child", NULL};
+	int failed = bench_run_child(argv, env, buf, sizeof(buf));
+	int virt = -1, intact = 0;
 	struct result res;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) ||
+	if (failed ||
 	    sscanf(buf, "virtual=%d epoll_rtps=%lf blocking_rtps=%lf bulk_mibps=%lf intact=%d", &virt, &res.epoll,
 		   &res.blocking, &res.bulk, &intact) != 5) {
-		fprintf(stderr, "bench_virtual: the %s child failed (status %#x, output '%s')\n",
-			preload ? "virtual" : "kernel", st, buf);
+		fprintf(stderr, "bench_virtual: the %s child failed (output '%s')\n", preload ? "virtual" : "kernel",
+			buf);
 		exit(1);
 	}
 	if (virt != (preload != NULL) || !intact) {
