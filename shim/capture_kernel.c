@@ -315,6 +315,10 @@ void sf_capsock_tx(struct sf_socket *s, const struct sf_io *io, long r)
 			size_t n = io_iov(io, &one, &iov);
 			sf_capture_tcp_data(&s->cap, SF_FRAME_OUT, iov, n, (size_t)r);
 		}
+		/* The virtual peer had closed: its RST answers the data (the
+		 * program learns it as EPIPE, which a FIN also explains). */
+		if (s->v && sf_vsock_capture_answered_by_rst(s->v))
+			sf_capture_tcp_rst(&s->cap, SF_FRAME_IN);
 	} else if (is_udp(s)) {
 		if (io->call == SF_CALL_sendmmsg) {
 			for (long i = 0; i < r; i++) {

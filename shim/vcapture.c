@@ -1,5 +1,6 @@
 /* What the capture glue (capture_kernel.c) asks of the virtual network:
- * whether a close will reset the peer, the source a refused connect's SYN
+ * whether a close will reset the peer, whether data sent to a closed peer
+ * was answered by its RST, the source a refused connect's SYN
  * carried, and the datagrams a send left undelivered.  The network records
  * nothing itself: capture_lock is never taken under the network lock (lock
  * order, init.c), so these hand facts out and the glue writes them after
@@ -61,6 +62,15 @@ void sf_vnet_capture_undelivered(void (*fn)(const struct sockaddr *src, socklen_
 		free(n);
 		n = next;
 	}
+}
+
+bool sf_vsock_capture_answered_by_rst(struct sf_vsock *v)
+{
+	vnet_lock();
+	/* vtcp_send to a peer that had closed: reset_peer(v) after the data. */
+	bool r = v->type == SOCK_STREAM && v->reset && v->peer_gone;
+	vnet_unlock();
+	return r;
 }
 
 bool sf_vsock_close_resets(struct sf_vsock *v)
