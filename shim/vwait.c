@@ -17,13 +17,15 @@
 
 short vsock_mask(struct sf_vsock *v)
 {
+	if (v->owner != vnet_pid)
+		return POLLERR | POLLHUP; /* a fork child's copy: its network is gone */
 	return v->type == SOCK_STREAM ? vtcp_poll_mask(v) : vudp_poll_mask(v);
 }
 
 short sf_vsock_poll_mask(struct sf_vsock *v)
 {
 	vnet_lock();
-	short m = v->owner == vnet_pid ? vsock_mask(v) : (short)(POLLERR | POLLHUP);
+	short m = vsock_mask(v);
 	vnet_unlock();
 	return m;
 }

@@ -1,11 +1,12 @@
 /* fork: virtual sockets are not shared across processes (yet).  In the
  * child, an inherited virtual socket fails every network call with
- * ENETDOWN (its peers live in the parent), close works and does not
+ * ENETDOWN (its peers live in the parent) and polls POLLERR|POLLHUP, close works and does not
  * disturb the parent's connection, and a socket the child makes itself works
  * on the child's own, fresh network.  The parent's connection carries on. */
-#include <sys/wait.h>
-
 #include "vt.h"
+
+#include <poll.h>
+#include <sys/wait.h>
 
 int main(void)
 {
@@ -20,6 +21,9 @@ int main(void)
 			_exit(10);
 		if (recv(s, &b, 1, MSG_DONTWAIT) != -1 || errno != ENETDOWN)
 			_exit(11);
+		struct pollfd p = {.fd = c, .events = POLLIN};
+		if (poll(&p, 1, 0) != 1 || (p.revents & (POLLERR | POLLHUP)) != (POLLERR | POLLHUP))
+			_exit(14);
 		if (close(c) != 0 || close(s) != 0)
 			_exit(12);
 		int c2, s2;
