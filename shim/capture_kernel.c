@@ -283,8 +283,10 @@ static void dgram_rx(struct sf_socket *s, int fd, const struct sockaddr *src, so
 		else
 			((struct sockaddr_in6 *)&a.local)->sin6_port = port;
 	}
-	sf_capture_dgram(s->v ? NULL : &s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen, iov, iovcnt,
-			 len);
+	/* A virtual socket never registers as a sender (dgram_tx): its
+	 * receivers record everything. */
+	sf_capture_dgram(s->v ? NULL : &s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen,
+			 iov, iovcnt, len);
 }
 
 static size_t iov_total(const struct iovec *iov, size_t n)
