@@ -64,6 +64,39 @@ void sf_vnet_capture_undelivered(void (*fn)(const struct sockaddr *src, socklen_
 	}
 }
 
+/* Sources of the datagrams this thread's virtual receives took, in order
+ * (the last RXSRC_MAX), for a recv without an address buffer.  Per thread
+ * as the notes above: written by vudp_recv, read and cleared by the same
+ * thread when its call returns. */
+enum { RXSRC_MAX = 64 };
+static __thread struct vaddr rxsrc[RXSRC_MAX];
+static __thread unsigned rxsrc_n;
+
+void vcap_received(const struct vaddr *from)
+{
+	if (!sf_capture_on)
+		return;
+	if (rxsrc_n == RXSRC_MAX) {
+		memmove(rxsrc, rxsrc + 1, sizeof(rxsrc) - sizeof(rxsrc[0]));
+		rxsrc_n--;
+	}
+	rxsrc[rxsrc_n++] = *from;
+}
+
+int sf_vnet_capture_received_from(struct sf_vsock *v, unsigned back, struct sockaddr_storage *out,
+				  socklen_t *len)
+{
+	if (back >= rxsrc_n)
+		return -ENOENT;
+	*len = vaddr_to_sockaddr(v, &rxsrc[rxsrc_n - 1 - back], out);
+	return 0;
+}
+
+void sf_vnet_capture_received_done(void)
+{
+	rxsrc_n = 0;
+}
+
 bool sf_vsock_capture_answered_by_rst(struct sf_vsock *v)
 {
 	vnet_lock();

@@ -148,6 +148,13 @@ void sf_vnet_capture_undelivered(void (*fn)(const struct sockaddr *src, socklen_
 					    const struct sockaddr *dst, socklen_t dlen, const void *data,
 					    size_t len));
 
+/* The source of the datagram this thread's virtual receives took `back`
+ * datagrams before the last (0: the last): 0, or -ENOENT.  _done forgets
+ * them (the call's capture is over). */
+int sf_vnet_capture_received_from(struct sf_vsock *v, unsigned back, struct sockaddr_storage *out,
+				  socklen_t *len);
+void sf_vnet_capture_received_done(void);
+
 void sf_vnet_atfork_prepare(void);
 void sf_vnet_atfork_parent(void);
 void sf_vnet_atfork_child(void);
