@@ -233,6 +233,9 @@ static bool begin(void)
 	return true;
 }
 
+static void end(void);
+static void pending_rst(struct sf_capture_flow *cf);
+
 void sf_capture_stop(void)
 {
 	if (!sf_capture_on)
@@ -241,7 +244,17 @@ void sf_capture_stop(void)
 	 * (_IO_cleanup); a thread still capturing then could be between the
 	 * two fwrites of one pcap_dump, and the flush would leave half a
 	 * record.  From here on nothing is written; the buffer is empty
-	 * between capture calls. */
+	 * between capture calls.  RSTs still waiting for their peer to read
+	 * what came before them go out first (it never will now). */
+	if (begin()) {
+		for (unsigned b = 0; b < REG_BUCKETS; b++)
+			for (struct sf_capture_flow *cf = registry[b]; cf; cf = cf->next)
+				if (cf->gen == gen)
+					pending_rst(cf);
+		failed = true;
+		end();
+		return;
+	}
 	lock();
 	failed = true;
 	unlock();

@@ -35,7 +35,8 @@
  * injected reset shows even if the peer never reads again; when bytes sent
  * before it are still unread -- Linux and the virtual network both deliver
  * queued data before reporting a RST -- it is recorded right after the peer
- * has read them, reads the error, or closes, so it follows them).  The twin's
+ * has read them, reads the error, closes, or the process exits, so it
+ * follows them).  The twin's
  * state moves in step under the lock, so both views keep the same sequence
  * numbers (ISNs are a function of the 4-tuple, frame.h).  Bytes one end
  * sent and recorded before the other end existed (accept had not returned)

@@ -253,12 +253,17 @@ static void dgram_tx(struct sf_socket *s, int fd, const struct sockaddr *dst, so
 			 len);
 }
 
+/* back: for a virtual socket, which of the call's datagrams this is,
+ * counted from the last. */
 static void dgram_rx(struct sf_socket *s, int fd, const struct sockaddr *src, socklen_t slen,
-		     const struct iovec *iov, size_t iovcnt, size_t len)
+		     const struct iovec *iov, size_t iovcnt, size_t len, unsigned back)
 {
 	struct addrs a;
+	struct sockaddr_storage vsrc;
 	get_addrs(s, fd, &a, false);
-	if (!src || !slen) {
+	if ((!src || !slen) && s->v && sf_vnet_capture_received_from(s->v, back, &vsrc, &slen) == 0) {
+		src = (struct sockaddr *)&vsrc; /* the network knows where it came from */
+	} else if (!src || !slen) {
 		/* recv() without an address: a connected socket's peer (an
 		 * unconnected one records the wildcard as source). */
 		src = (struct sockaddr *)&a.peer;
@@ -283,8 +288,10 @@ static void dgram_rx(struct sf_socket *s, int fd, const struct sockaddr *src, so
 		else
 			((struct sockaddr_in6 *)&a.local)->sin6_port = port;
 	}
-	sf_capture_dgram(s->v ? NULL : &s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen, iov, iovcnt,
-			 len);
+	/* A virtual socket never registers as a sender (dgram_tx): its
+	 * receivers record everything. */
+	sf_capture_dgram(s->v ? NULL : &s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen,
+			 iov, iovcnt, len);
 }
 
 static size_t iov_total(const struct iovec *iov, size_t n)
@@ -315,6 +322,10 @@ void sf_capsock_tx(struct sf_socket *s, const struct sf_io *io, long r)
 			size_t n = io_iov(io, &one, &iov);
 			sf_capture_tcp_data(&s->cap, SF_FRAME_OUT, iov, n, (size_t)r);
 		}
+		/* The virtual peer had closed: its RST answers the data (the
+		 * program learns it as EPIPE, which a FIN also explains). */
+		if (s->v && sf_vsock_capture_answered_by_rst(s->v))
+			sf_capture_tcp_rst(&s->cap, SF_FRAME_IN);
 	} else if (is_udp(s)) {
 		if (io->call == SF_CALL_sendmmsg) {
 			for (long i = 0; i < r; i++) {
@@ -408,7 +419,7 @@ void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r,
 				const struct msghdr *m = &io->vec[i].msg_hdr;
 				size_t l = io->vec[i].msg_len, have = iov_total(m->msg_iov, m->msg_iovlen);
 				dgram_rx(s, io->fd, m->msg_name, m->msg_name ? fitted(m->msg_namelen, nm, (unsigned)i) : 0,
-					 m->msg_iov, m->msg_iovlen, l < have ? l : have);
+					 m->msg_iov, m->msg_iovlen, l < have ? l : have, (unsigned)(r - 1 - i));
 			}
 		} else {
 			const struct sockaddr *from = NULL;
@@ -422,9 +433,11 @@ void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r,
 			}
 			size_t n = io_iov(io, &one, &iov), have = iov_total(iov, n);
 			/* A datagram longer than the buffer (MSG_TRUNC): what arrived in it. */
-			dgram_rx(s, io->fd, from, fl, iov, n, (size_t)r < have ? (size_t)r : have);
+			dgram_rx(s, io->fd, from, fl, iov, n, (size_t)r < have ? (size_t)r : have, 0);
 		}
 	}
+	if (s->v && is_udp(s) && !tx)
+		sf_vnet_capture_received_done();
 	errno = saved;
 }
 

@@ -1,5 +1,6 @@
 /* What the capture glue (capture_kernel.c) asks of the virtual network:
- * whether a close will reset the peer, the source a refused connect's SYN
+ * whether a close will reset the peer, whether data sent to a closed peer
+ * was answered by its RST, the source a refused connect's SYN
  * carried, and the datagrams a send left undelivered.  The network records
  * nothing itself: capture_lock is never taken under the network lock (lock
  * order, init.c), so these hand facts out and the glue writes them after
@@ -61,6 +62,48 @@ void sf_vnet_capture_undelivered(void (*fn)(const struct sockaddr *src, socklen_
 		free(n);
 		n = next;
 	}
+}
+
+/* Sources of the datagrams this thread's virtual receives took, in order
+ * (the last RXSRC_MAX), for a recv without an address buffer.  Per thread
+ * as the notes above: written by vudp_recv, read and cleared by the same
+ * thread when its call returns. */
+enum { RXSRC_MAX = 64 };
+static __thread struct vaddr rxsrc[RXSRC_MAX];
+static __thread unsigned rxsrc_n;
+
+void vcap_received(const struct vaddr *from)
+{
+	if (!sf_capture_on)
+		return;
+	if (rxsrc_n == RXSRC_MAX) {
+		memmove(rxsrc, rxsrc + 1, sizeof(rxsrc) - sizeof(rxsrc[0]));
+		rxsrc_n--;
+	}
+	rxsrc[rxsrc_n++] = *from;
+}
+
+int sf_vnet_capture_received_from(struct sf_vsock *v, unsigned back, struct sockaddr_storage *out,
+				  socklen_t *len)
+{
+	if (back >= rxsrc_n)
+		return -ENOENT;
+	*len = vaddr_to_sockaddr(v, &rxsrc[rxsrc_n - 1 - back], out);
+	return 0;
+}
+
+void sf_vnet_capture_received_done(void)
+{
+	rxsrc_n = 0;
+}
+
+bool sf_vsock_capture_answered_by_rst(struct sf_vsock *v)
+{
+	vnet_lock();
+	/* vtcp_send to a peer that had closed: reset_peer(v) after the data. */
+	bool r = v->type == SOCK_STREAM && v->reset && v->peer_gone;
+	vnet_unlock();
+	return r;
 }
 
 bool sf_vsock_close_resets(struct sf_vsock *v)

@@ -221,6 +221,8 @@ int vudp_connect(struct sf_vsock *v, const struct vaddr *dst);
 
 /* vcapture.c: a datagram vudp_send did not deliver (no socket there, or its
  * queue full), for the capture to record when the send returns. */
+/* vcapture.c: the source of a datagram vudp_recv took (not a peek). */
+void vcap_received(const struct vaddr *from);
 void vcap_undelivered(const struct sf_vsock *v, const struct vaddr *from, const struct vaddr *to,
 		      const struct iovec *iov, int cnt, size_t len);
 

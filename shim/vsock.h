@@ -133,6 +133,9 @@ int sf_vnet_close_range(unsigned first, unsigned last, int flags);
  * network lock is dropped).  Whether closing v now sends its peer a RST
  * (unread data, SO_LINGER 0) instead of a FIN: */
 bool sf_vsock_close_resets(struct sf_vsock *v);
+/* Whether v's data went to a peer that had closed, which answered with a
+ * RST (v reads EPIPE next, having had the FIN). */
+bool sf_vsock_capture_answered_by_rst(struct sf_vsock *v);
 /* The source address (and port, even one a failed connect gave back) of
  * v's packets to dst: 0, or -errno. */
 int sf_vsock_capture_source(struct sf_vsock *v, const struct sockaddr *dst, socklen_t dlen,
@@ -144,6 +147,13 @@ int sf_vsock_capture_source(struct sf_vsock *v, const struct sockaddr *dst, sock
 void sf_vnet_capture_undelivered(void (*fn)(const struct sockaddr *src, socklen_t slen,
 					    const struct sockaddr *dst, socklen_t dlen, const void *data,
 					    size_t len));
+
+/* The source of the datagram this thread's virtual receives took `back`
+ * datagrams before the last (0: the last): 0, or -ENOENT.  _done forgets
+ * them (the call's capture is over). */
+int sf_vnet_capture_received_from(struct sf_vsock *v, unsigned back, struct sockaddr_storage *out,
+				  socklen_t *len);
+void sf_vnet_capture_received_done(void);
 
 void sf_vnet_atfork_prepare(void);
 void sf_vnet_atfork_parent(void);

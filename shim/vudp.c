@@ -352,6 +352,7 @@ long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	/* udp_recvmsg: with MSG_TRUNC the datagram's real length. */
 	r = (flags & MSG_TRUNC) ? (long)d->len : (long)done;
 	if (!(flags & MSG_PEEK)) {
+		vcap_received(&d->from);
 		v->dq_head = d->next;
 		if (!v->dq_head)
 			v->dq_tail = NULL;
