@@ -57,14 +57,20 @@ void vnet_sync(struct sf_vsock *v, int fd)
 			}
 		}
 	}
+	/* Fill and drain in as few calls as the kernel allows: the program
+	 * end's send buffer holds far less than 8 KB (SO_SNDBUF at its minimum),
+	 * a short non-blocking AF_UNIX stream send means the buffer refused the
+	 * rest (the next one would say EAGAIN), and a stream recv takes every
+	 * queued skb up to its length, so a short one left nothing behind.  No
+	 * one else writes or reads these ends: both happen under the lock. */
 	if (!wr && !v->full && fd >= 0) {
-		static const char filler[4096];
-		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		static const char filler[8192];
+		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(filler))
 			;
 		v->full = true;
 	} else if (wr && v->full) {
-		char buf[4096];
-		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		char buf[8192];
+		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
 			;
 		v->full = false;
 	}
