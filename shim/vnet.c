@@ -1056,8 +1056,7 @@ int sf_vsock_shutdown(struct sf_vsock *v, int fd, int how)
 				vnet_arrive(v->peer);
 			}
 		}
-		if (v->waiters)
-			pthread_cond_broadcast(&v->cond);
+		vnet_notify(v);
 	}
 	vnet_sync(v, fd);
 	vnet_unlock();

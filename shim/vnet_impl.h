@@ -55,6 +55,10 @@ struct sf_vsock {
 	pthread_cond_t cond;      /* waits on this socket (recv, send, accept) */
 	int waiters;              /* threads in cond waits, to skip needless wakeups */
 	int rx_waiters;           /* of which in recv/accept: they consume, then mirror */
+	/* Bumped (under the lock) by every wakeup of this socket's waiters;
+	 * atomic because a waiter spinning before its cond wait (vnet_wait)
+	 * reads it without the lock. */
+	atomic_uint wake_gen;
 	int sig;                  /* the shim's end of the fd pair; -1 before accept */
 	bool tok;                 /* a readability token is in the program end */
 	bool full;                /* the program end's send buffer is filled */
@@ -134,6 +138,8 @@ extern int sf_vnet_wmem_max, sf_vnet_rmem_max;
 
 void vnet_lock(void);
 void vnet_unlock(void);
+/* Wakes the threads waiting on v (cond or spin); under the lock. */
+void vnet_notify(struct sf_vsock *v);
 
 /* Address conversions.  from_sockaddr: -errno for a bad family/length for
  * socket v (EAFNOSUPPORT/EINVAL as inet_bind/inet6_bind say). */

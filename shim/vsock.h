@@ -36,7 +36,13 @@
  * creates a third), and one lock makes each of those atomic with no order
  * between peers to get wrong.  Each socket has its own condition variable,
  * so a wakeup reaches only the threads waiting on that socket.  Sharding the
- * lock is a later step.
+ * lock is a later step.  Before its condition wait a blocking call spins,
+ * lock dropped, for up to 20 us (only with more than one CPU online; never
+ * in fuzz-peer mode) watching the socket's wake_gen counter, which every
+ * wakeup bumps under the lock: a two-thread ping-pong then answers without
+ * a futex sleep/wake round trip, and since the waiter counts as an
+ * rx_waiter while it spins the peer's send skips the token too (the reader
+ * consumes, then mirrors).
  *
  * fork: the child's copy of the network is detached from the parent's; see
  * sf_vnet_atfork_child. */

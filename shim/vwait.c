@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include "env.h"
 #include "fuzz_peer.h"
@@ -56,24 +57,39 @@ void vnet_sync(struct sf_vsock *v, int fd)
 			}
 		}
 	}
+	/* Fill and drain in as few calls as the kernel allows: the program
+	 * end's send buffer holds far less than 8 KB (SO_SNDBUF at its minimum),
+	 * a short non-blocking AF_UNIX stream send means the buffer refused the
+	 * rest (the next one would say EAGAIN), and a stream recv takes every
+	 * queued skb up to its length, so a short one left nothing behind.  No
+	 * one else writes or reads these ends: both happen under the lock. */
 	if (!wr && !v->full && fd >= 0) {
-		static const char filler[4096];
-		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		static const char filler[8192];
+		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(filler))
 			;
 		v->full = true;
 	} else if (wr && v->full) {
-		char buf[4096];
-		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		char buf[8192];
+		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
 			;
 		v->full = false;
 	}
 	errno = saved;
 }
 
-void vnet_wake(struct sf_vsock *v)
+void vnet_notify(struct sf_vsock *v)
 {
+	/* Release: a spinner that sees the new value and then takes the lock
+	 * sees the state change (the lock orders it anyway; this keeps the
+	 * spinner's read of the counter itself well defined). */
+	atomic_fetch_add_explicit(&v->wake_gen, 1, memory_order_release);
 	if (v->waiters)
 		pthread_cond_broadcast(&v->cond);
+}
+
+void vnet_wake(struct sf_vsock *v)
+{
+	vnet_notify(v);
 	vnet_sync(v, -1);
 }
 
@@ -100,6 +116,53 @@ uint64_t vnet_deadline(const struct timeval *tv)
 	return sf_now_ns() + (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
 }
 
+/* Whether a waiter may spin before sleeping: only with more than one CPU
+ * to run on, since with one the thread that would wake us cannot run while
+ * we spin.  Written once by vwait_init (the constructor, before any thread
+ * the program makes), read-only afterwards. */
+static bool spin_ok;
+
+/* How long a blocking call spins before its cond wait.  Ping-pong between
+ * two threads on two cores answers in a few microseconds; sleeping costs a
+ * futex wait, and the peer a futex wake, plus the scheduler's wakeup
+ * latency, each way.  Bounded by time so that a real wait (the peer
+ * computing, a slow client) costs at most this much CPU more. */
+#define SPIN_NS 20000u
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+/* Spins, with the lock dropped, until v's waiters are woken (wake_gen moves)
+ * or SPIN_NS pass; true when woken.  Called and returns with the lock held.
+ * No wakeup is lost: wake_gen only moves under the lock, and the caller
+ * reads it under the lock before and after. */
+static bool vnet_spin(struct sf_vsock *v, uint64_t deadline)
+{
+	unsigned gen = atomic_load_explicit(&v->wake_gen, memory_order_relaxed);
+	uint64_t start = sf_now_ns(), until = start + SPIN_NS;
+	if (until > deadline)
+		until = deadline;
+	vnet_unlock();
+	bool woken = false;
+	for (unsigned i = 1;; i++) {
+		if (atomic_load_explicit(&v->wake_gen, memory_order_acquire) != gen) {
+			woken = true;
+			break;
+		}
+		cpu_relax();
+		if (!(i & 31) && sf_now_ns() >= until)
+			break;
+	}
+	vnet_lock();
+	return woken || atomic_load_explicit(&v->wake_gen, memory_order_relaxed) != gen;
+}
+
 int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
@@ -108,6 +171,11 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 		if (sf_fuzz_peer_wait(v, deadline, &r))
 			return r;
 		sf_fuzz_peer_blocked_locked(1);
+	} else if (spin_ok && vnet_spin(v, deadline)) {
+		/* Woken while spinning: like a cond wakeup, the caller checks
+		 * the state again (and loops, waiting again, if it is not what it
+		 * waits for). */
+		return 0;
 	}
 	v->waiters++;
 	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
@@ -159,6 +227,7 @@ static struct vepfd *epfds; /* allocated by the constructor; entries under sf_vn
 
 void vwait_init(void)
 {
+	spin_ok = sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	epfds = calloc(VEPFD_MAX, sizeof(*epfds)); /* without it: the kernel path */
 }
 
