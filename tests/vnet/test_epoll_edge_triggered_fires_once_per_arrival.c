@@ -6,16 +6,6 @@
  * man 7 epoll. */
 #include "vcheck.h"
 
-static int wait1(int ep, struct epoll_event *ev, int ms)
-{
-	int n;
-	do
-		n = epoll_wait(ep, ev, 1, ms);
-	while (n < 0 && errno == EINTR);
-	CHECK(n >= 0);
-	return n;
-}
-
 int main(void)
 {
 	vc_begin("epoll edge-triggered");
@@ -26,23 +16,23 @@ int main(void)
 	CHECK(ep >= 0);
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u32 = 42}, out;
 	VC_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	VC_EQ(send(c, "one", 3, 0), 3);
-	VC_EQ(wait1(ep, &out, 5000), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 5000), 1);
 	VC_NOTE("events %s data %u", vc_events(out.events), out.data.u32);
-	VC_EQ(wait1(ep, &out, 0), 0);
-	VC_EQ(wait1(ep, &out, 20), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 20), 0);
 	VC_EQ(send(c, "two", 3, 0), 3);
-	VC_EQ(wait1(ep, &out, 5000), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 5000), 1);
 	VC_NOTE("events %s", vc_events(out.events));
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	char buf[16];
 	VC_EQ(recv(s, buf, sizeof(buf), 0), 6);
 	VC_ERR(recv(s, buf, sizeof(buf), 0), EAGAIN);
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
-	VC_EQ(wait1(ep, &out, 5000), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 5000), 1);
 	VC_NOTE("after the peer's SHUT_WR: events %s", vc_events(out.events));
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	return 0;
 }

@@ -6,16 +6,6 @@
  * man 2 epoll_wait. */
 #include "vcheck.h"
 
-static int wait1(int ep, struct epoll_event *ev, int ms)
-{
-	int n;
-	do
-		n = epoll_wait(ep, ev, 1, ms);
-	while (n < 0 && errno == EINTR);
-	CHECK(n >= 0);
-	return n;
-}
-
 int main(void)
 {
 	vc_begin("epoll level-triggered");
@@ -29,22 +19,22 @@ int main(void)
 	VC_ERR(epoll_ctl(ep, EPOLL_CTL_MOD, c, &ev), ENOENT);
 	VC_ERR(epoll_ctl(ep, EPOLL_CTL_DEL, c, NULL), ENOENT);
 	struct epoll_event out;
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	VC_EQ(send(c, "abc", 3, 0), 3);
-	VC_EQ(wait1(ep, &out, 5000), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 5000), 1);
 	VC_NOTE("events %s data 0x%llx", vc_events(out.events), (unsigned long long)out.data.u64);
-	VC_EQ(wait1(ep, &out, 0), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 1);
 	VC_NOTE("again: events %s", vc_events(out.events));
 	char buf[8];
 	VC_EQ(recv(s, buf, 1, 0), 1);
-	VC_EQ(wait1(ep, &out, 0), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 1);
 	VC_EQ(recv(s, buf, sizeof(buf), 0), 2);
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	ev.events = EPOLLIN | EPOLLOUT;
 	VC_OK(epoll_ctl(ep, EPOLL_CTL_MOD, s, &ev));
-	VC_EQ(wait1(ep, &out, 0), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 1);
 	VC_NOTE("events %s", vc_events(out.events));
 	VC_OK(epoll_ctl(ep, EPOLL_CTL_DEL, s, NULL));
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	return 0;
 }

@@ -8,16 +8,6 @@
  * pending data is reported (level-triggered) at once.  man 2 epoll_ctl. */
 #include "vcheck.h"
 
-static int wait1(int ep, struct epoll_event *ev, int ms)
-{
-	int n;
-	do
-		n = epoll_wait(ep, ev, 1, ms);
-	while (n < 0 && errno == EINTR);
-	CHECK(n >= 0);
-	return n;
-}
-
 int main(void)
 {
 	vc_begin("EPOLLONESHOT");
@@ -28,17 +18,17 @@ int main(void)
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.u32 = 5}, out;
 	VC_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
 	VC_EQ(send(c, "a", 1, 0), 1);
-	VC_EQ(wait1(ep, &out, 5000), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 5000), 1);
 	VC_NOTE("events %s data %u", vc_events(out.events), out.data.u32);
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	VC_EQ(send(c, "b", 1, 0), 1);
-	VC_EQ(wait1(ep, &out, 20), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 20), 0);
 	VC_NOTE("disarmed: no event though 2 bytes are unread");
 	/* still registered: ADD is EEXIST */
 	VC_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev), EEXIST);
 	VC_OK(epoll_ctl(ep, EPOLL_CTL_MOD, s, &ev));
-	VC_EQ(wait1(ep, &out, 0), 1);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 1);
 	VC_NOTE("rearmed: events %s", vc_events(out.events));
-	VC_EQ(wait1(ep, &out, 0), 0);
+	VC_EQ(vc_epoll_wait1(ep, &out, 0), 0);
 	return 0;
 }

@@ -223,6 +223,17 @@ static inline void vc_wait_for(int fd, unsigned bits)
 }
 #define vc_wait_pollerr(fd) vc_wait_for((fd), POLLERR)
 
+/* epoll_wait for at most one event, retried on EINTR; the count. */
+static inline int vc_epoll_wait1(int ep, struct epoll_event *ev, int ms)
+{
+	int n;
+	do
+		n = epoll_wait(ep, ev, 1, ms);
+	while (n < 0 && errno == EINTR);
+	CHECK(n >= 0);
+	return n;
+}
+
 static inline int vc_sockopt_int(int fd, int level, int name)
 {
 	int v = -12345;
