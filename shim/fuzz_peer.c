@@ -18,7 +18,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +46,8 @@ static struct {
 	unsigned nconn;
 	struct sf_vsock *listeners[16]; /* the program's listening sockets, in listen order (ref held) */
 	unsigned nlisteners;
-	int blocked;              /* program threads waiting on the network */
-	unsigned activity;        /* waits entered and left, to see threads move */
+	int blocked;              /* program threads waiting on the network ... */
+	struct sf_fuzz_wait *waiters; /* ... and what each waits on */
 	bool ended;               /* in-process: the end of input happened */
 } fz;
 
@@ -411,27 +413,48 @@ static void end_inprocess(void)
 	}
 }
 
+/* Whether a listed thread's wait has been answered already: it is about to
+ * run (see struct sf_fuzz_wait).  A zero-timeout poll does not consume
+ * anything: an epoll set is readable while it has events to report
+ * (epoll(7)), edge-triggered ones included. */
+static bool answered(const struct sf_fuzz_wait *w)
+{
+	if (w->v)
+		return atomic_load_explicit(&w->v->wake_gen, memory_order_relaxed) != w->gen;
+	struct pollfd one = {.fd = w->epfd, .events = POLLIN}, small[16], *t = &one;
+	nfds_t n = 1;
+	if (w->fds) {
+		n = w->nfds;
+		t = n <= 16 ? small : malloc(n * sizeof(*t));
+		if (!t)
+			return true; /* cannot tell: assume it runs, look again later */
+		for (nfds_t i = 0; i < n; i++)
+			t[i] = (struct pollfd){.fd = w->fds[i].fd, .events = w->fds[i].events};
+	}
+	int saved = errno;
+	struct timespec zero = {0, 0};
+	int r = sf_libc()->ppoll(t, n, &zero, NULL);
+	errno = saved;
+	if (t != small && t != &one)
+		free(t);
+	return r != 0; /* an error too: the waiter's own call returns with it */
+}
+
 enum verdict { WAIT, LOOK_AGAIN, TIMED_OUT };
 
-/* What a thread about to wait does (lock held; may drop it for a moment). */
+/* What a thread about to wait does (lock held). */
 static enum verdict decide(bool has_deadline)
 {
 	if (step())
 		return LOOK_AGAIN;
 	if (!sf_fuzz_inprocess) {
-		int n = thread_count();
-		if (fz.blocked + 1 < n)
-			return WAIT; /* another thread runs: it may still give us work */
-		if (n > 1) {
-			/* Everyone seems to wait, but a thread just woken has not
-			 * run yet to say so: give it a moment, then look again. */
-			unsigned act = fz.activity;
-			vnet_unlock();
-			usleep(1000);
-			vnet_lock();
-			if (act != fz.activity || step() || fz.blocked + 1 < thread_count())
-				return LOOK_AGAIN;
-		}
+		/* Another thread runs, or is about to: it may still give us work,
+		 * and waits (or its wait's slice ends) to decide again. */
+		if (fz.blocked + 1 < thread_count())
+			return WAIT;
+		for (const struct sf_fuzz_wait *w = fz.waiters; w; w = w->next)
+			if (answered(w))
+				return WAIT;
 	}
 	/* Every thread waits and the peer has nothing more to do. */
 	if (has_deadline || fz.ended)
@@ -471,16 +494,35 @@ bool sf_fuzz_peer_poll(bool has_deadline, bool *timed_out)
 	return d == LOOK_AGAIN;
 }
 
-void sf_fuzz_peer_blocked_locked(int delta)
+void sf_fuzz_peer_block_locked(struct sf_fuzz_wait *w)
 {
-	fz.blocked += delta;
-	fz.activity++;
+	w->next = fz.waiters;
+	fz.waiters = w;
+	fz.blocked++;
 }
 
-void sf_fuzz_peer_blocked(int delta)
+void sf_fuzz_peer_unblock_locked(struct sf_fuzz_wait *w)
+{
+	for (struct sf_fuzz_wait **p = &fz.waiters; *p; p = &(*p)->next) {
+		if (*p == w) {
+			*p = w->next;
+			fz.blocked--;
+			return;
+		}
+	}
+}
+
+void sf_fuzz_peer_block(struct sf_fuzz_wait *w)
 {
 	vnet_lock();
-	sf_fuzz_peer_blocked_locked(delta);
+	sf_fuzz_peer_block_locked(w);
+	vnet_unlock();
+}
+
+void sf_fuzz_peer_unblock(struct sf_fuzz_wait *w)
+{
+	vnet_lock();
+	sf_fuzz_peer_unblock_locked(w);
 	vnet_unlock();
 }
 

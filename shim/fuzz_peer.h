@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pollfd;
+
 struct sf_vsock;
 struct vaddr;
 
@@ -37,11 +39,35 @@ bool sf_fuzz_peer_wait(struct sf_vsock *v, uint64_t deadline, int *r);
 
 /* The same for a poll on virtual sockets (sf_vnet_poll): true when the
  * caller must look at readiness again; *timed_out when its timeout passed
- * on the virtual clock.  Brackets the kernel wait with sf_fuzz_peer_blocked. */
+ * on the virtual clock.  Brackets the kernel wait with sf_fuzz_peer_block
+ * and sf_fuzz_peer_unblock. */
 bool sf_fuzz_peer_poll(bool has_deadline, bool *timed_out);
-void sf_fuzz_peer_blocked(int delta);
+
+/* A thread of the program waiting on the network, as the end-of-input check
+ * sees it: exactly one of the three waits.  The check counts a listed thread
+ * as about to run, not waiting, when its wait has already been answered (the
+ * socket woken since the wait began, or the kernel wait has something ready)
+ * -- the thread has not run yet to take itself off the list, and the run
+ * must not end under it.  Lives on the waiting thread's stack. */
+struct sf_fuzz_wait {
+	struct sf_fuzz_wait *next;
+	struct sf_vsock *v;       /* a condition wait on v (vnet_wait) ... */
+	unsigned gen;             /* ... entered when v->wake_gen was gen */
+	const struct pollfd *fds; /* or a kernel ppoll over these */
+	unsigned long nfds;
+	int epfd;                 /* or a kernel epoll wait on this set (else -1) */
+};
+void sf_fuzz_peer_block(struct sf_fuzz_wait *w);
+void sf_fuzz_peer_unblock(struct sf_fuzz_wait *w);
 /* The same with the lock held: around vnet_wait's condition wait. */
-void sf_fuzz_peer_blocked_locked(int delta);
+void sf_fuzz_peer_block_locked(struct sf_fuzz_wait *w);
+void sf_fuzz_peer_unblock_locked(struct sf_fuzz_wait *w);
+
+/* How long a wait in fuzz-peer mode blocks before it looks again: the last
+ * thread to wait decides whether the run is over, but a thread that exits,
+ * or leaves the network for good without waiting again, decides nothing;
+ * the others notice within this.  Wall time, only while threads wait. */
+#define SF_FUZZ_WAIT_SLICE_NS 20000000u
 
 /* The program listens on v (counts listening sockets for `listen=`). */
 void sf_fuzz_peer_listened(struct sf_vsock *v);

@@ -166,11 +166,17 @@ static bool vnet_spin(struct sf_vsock *v, uint64_t deadline)
 int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
+	struct sf_fuzz_wait fw;
+	uint64_t until = deadline;
 	if (sf_fuzz_on) {
 		/* Fuzz-peer mode: the peer acts, the clock jumps, or the run ends. */
 		if (sf_fuzz_peer_wait(v, deadline, &r))
 			return r;
-		sf_fuzz_peer_blocked_locked(1);
+		fw = (struct sf_fuzz_wait){.v = v, .gen = atomic_load_explicit(&v->wake_gen, memory_order_relaxed), .epfd = -1};
+		sf_fuzz_peer_block_locked(&fw);
+		uint64_t slice = sf_now_ns() + SF_FUZZ_WAIT_SLICE_NS;
+		if (slice < until)
+			until = slice; /* then a wakeup without a change: the caller looks again */
 	} else if (spin_ok && vnet_spin(v, deadline)) {
 		/* Woken while spinning: like a cond wakeup, the caller checks
 		 * the state again (and loops, waiting again, if it is not what it
@@ -179,21 +185,23 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 	}
 	v->waiters++;
 	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
-	if (deadline == UINT64_MAX) {
+	if (until == UINT64_MAX) {
 		pthread_cond_wait(&v->cond, &sf_vnet_lock);
 	} else {
-		if (sf_now_ns() >= deadline) {
+		if (sf_now_ns() >= until) {
 			r = -EAGAIN;
 		} else {
-			struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+			struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
 			if (pthread_cond_timedwait(&v->cond, &sf_vnet_lock, &ts) == ETIMEDOUT)
 				r = -EAGAIN;
 		}
+		if (r && until != deadline)
+			r = 0; /* the fuzz slice ended, not the wait */
 	}
 	TSAN_ACQUIRE(&sf_vnet_lock);
 	v->waiters--;
 	if (sf_fuzz_on)
-		sf_fuzz_peer_blocked_locked(-1);
+		sf_fuzz_peer_unblock_locked(&fw);
 	return r;
 }
 
@@ -470,8 +478,12 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 			left = (struct timespec){(time_t)(l / 1000000000u), (long)(l % 1000000000u)};
 			tp = &left;
 		}
-		if (sf_fuzz_on && !ready && tp != &zero) {
-			/* Fuzz-peer mode: the peer acts before the wait blocks. */
+		struct sf_fuzz_wait fw = {.fds = t, .nfds = n, .epfd = -1};
+		bool fuzz_wait = sf_fuzz_on && !ready && tp != &zero;
+		if (fuzz_wait) {
+			/* Fuzz-peer mode: the peer acts before the wait blocks, and
+			 * the wait looks again after a slice (the loop below goes
+			 * round while nothing is ready and the deadline is ahead). */
 			bool timed_out;
 			if (sf_fuzz_peer_poll(deadline != UINT64_MAX, &timed_out))
 				continue;
@@ -481,11 +493,15 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 				r = 0;
 				break;
 			}
-			sf_fuzz_peer_blocked(1);
+			if (!tp || (uint64_t)left.tv_sec * 1000000000u + (uint64_t)left.tv_nsec > SF_FUZZ_WAIT_SLICE_NS) {
+				left = (struct timespec){0, SF_FUZZ_WAIT_SLICE_NS};
+				tp = &left;
+			}
+			sf_fuzz_peer_block(&fw);
 		}
 		r = (int)sf_neg(sf_libc()->ppoll(t, n, tp, mask));
-		if (sf_fuzz_on && !ready && tp != &zero)
-			sf_fuzz_peer_blocked(-1);
+		if (fuzz_wait)
+			sf_fuzz_peer_unblock(&fw);
 		if (r < 0)
 			break;
 		int total = 0;

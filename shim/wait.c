@@ -316,11 +316,14 @@ static int kernel_epoll_wait(int epfd, struct epoll_event *ev, int max, const st
 }
 
 /* Fuzz-peer mode (fuzz_peer.c): a wait that would block lets the peer act
- * first, and ends at once when the virtual clock passes its deadline. */
+ * first, ends at once when the virtual clock passes its deadline, and looks
+ * again every slice while it blocks (SF_FUZZ_WAIT_SLICE_NS). */
 static int fuzz_epoll_wait(int epfd, struct epoll_event *ev, int max, const struct timespec *left,
 			   bool has_deadline, const sigset_t *mask)
 {
 	static const struct timespec zero = {0, 0};
+	uint64_t deadline = left ? sf_now_ns() + (uint64_t)left->tv_sec * 1000000000u + (uint64_t)left->tv_nsec
+				 : UINT64_MAX;
 	for (;;) {
 		int n = kernel_epoll_wait(epfd, ev, max, &zero, mask);
 		if (n != 0 || (left && !left->tv_sec && !left->tv_nsec))
@@ -330,10 +333,17 @@ static int fuzz_epoll_wait(int epfd, struct epoll_event *ev, int max, const stru
 			continue;
 		if (timed_out)
 			return 0;
-		sf_fuzz_peer_blocked(1);
-		n = kernel_epoll_wait(epfd, ev, max, left, mask);
-		sf_fuzz_peer_blocked(-1);
-		return n;
+		uint64_t now = sf_now_ns(), wait_ns = deadline > now ? deadline - now : 0;
+		bool sliced = wait_ns > SF_FUZZ_WAIT_SLICE_NS;
+		if (sliced)
+			wait_ns = SF_FUZZ_WAIT_SLICE_NS;
+		struct timespec ts = {(time_t)(wait_ns / 1000000000u), (long)(wait_ns % 1000000000u)};
+		struct sf_fuzz_wait fw = {.epfd = epfd};
+		sf_fuzz_peer_block(&fw);
+		n = kernel_epoll_wait(epfd, ev, max, &ts, mask);
+		sf_fuzz_peer_unblock(&fw);
+		if (n != 0 || !sliced)
+			return n;
 	}
 }
 
