@@ -26,9 +26,9 @@ static const char usage[] =
 	"  -j, --jobs N          run N cases at once (default: the number of CPUs)\n"
 	"      --junit FILE      write JUnit XML to FILE\n"
 	"      --tap             write TAP version 13 to stdout (progress goes to stderr)\n"
-	"      --artifacts DIR   keep each case's stdout, stderr, events.jsonl (event log)\n"
-	"                        and summary in DIR/CASE/ (default: a temporary directory,\n"
-	"                        removed at the end)\n"
+	"      --artifacts DIR   keep each case's stdout, stderr, events.jsonl (event log),\n"
+	"                        summary and capture.pcap (its traffic) in DIR/CASE/\n"
+	"                        (default: a temporary directory, removed at the end)\n"
 	"      --shard I/N       run only the cases whose position in the file (0-based)\n"
 	"                        modulo N is I-1; shards 1/N .. N/N cover every case once\n"
 	"      --seed N          seed for cases that set none (default: the scenario's)\n"
@@ -188,8 +188,9 @@ static char *path_join(const char *dir, const char *name)
 	return p;
 }
 
-/* Every file of a case, whether kept or not; capture.pcap is reserved for
- * the traffic capture (SOCKFAULT_PCAP) once the shim has one. */
+/* Every file of a case, whether kept or not; capture.pcap (and
+ * capture.pcap.PID from forked children) only when kept: capturing costs
+ * the case time, and nobody reads a capture that is removed at the end. */
 static int prepare_artifacts(const char *root, const struct sf_case *c, struct sf_result *r)
 {
 	struct sf_artifacts *f = &r->files;
@@ -412,7 +413,7 @@ int sf_cmd_suite(int argc, char **argv)
 	struct run_ctx ctx = {.tap = o.tap ? sf_tap_new(stdout, &s, selected, nsel, results) : NULL};
 	struct sf_exec x = {
 		.self = self, .suite = &s, .selected = selected, .nselected = nsel, .results = results,
-		.jobs = o.jobs < nsel ? o.jobs : nsel ? nsel : 1,
+		.jobs = o.jobs < nsel ? o.jobs : nsel ? nsel : 1, .capture = o.artifacts != NULL,
 		/* No status line with TAP: on a terminal, stdout and stderr share
 		 * the screen, and TAP lines would land inside it. */
 		.progress = sf_progress_new(human, nsel, !o.tap), .on_done = on_done, .ctx = &ctx,

@@ -107,6 +107,7 @@ struct sf_exec {
 	unsigned nselected;
 	struct sf_result *results; /* one per selected case */
 	unsigned jobs;
+	bool capture; /* each case also writes its traffic to files.pcap (--artifacts) */
 	struct sf_progress *progress;
 	void (*on_done)(void *ctx, unsigned k); /* k: index into selected */
 	void *ctx;

@@ -3,6 +3,7 @@
  * starts can be killed together, at its timeout or when it ends.  We are
  * also a child subreaper: what a case orphans is reparented to us and
  * reaped, never left to linger behind the suite. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -91,6 +92,20 @@ static void fail_to_start(struct runner *rn, unsigned k, const char *what, const
 		x->on_done(x->ctx, k);
 }
 
+/* The last run's capture.pcap and its forked children's capture.pcap.PID:
+ * a rerun into the same directory must not leave a stale child capture
+ * next to the new ones. */
+static void remove_captures(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));)
+		if (!strncmp(e->d_name, "capture.pcap", 12) && (!e->d_name[12] || e->d_name[12] == '.'))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
 static void start(struct runner *rn, unsigned k)
 {
 	struct sf_exec *x = rn->x;
@@ -102,6 +117,8 @@ static void start(struct runner *rn, unsigned k)
 	 * artifact directory must not see the last run's faults. */
 	unlink(r->files.log);
 	unlink(r->files.summary);
+	if (x->capture)
+		remove_captures(r->files.dir);
 	int out = open(r->files.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0) {
 		fail_to_start(rn, k, "create", r->files.out, errno);
@@ -126,7 +143,7 @@ static void start(struct runner *rn, unsigned k)
 	size_t nargs = 0;
 	while (c->argv[nargs])
 		nargs++;
-	const char **argv = calloc(nargs + 12, sizeof(*argv));
+	const char **argv = calloc(nargs + 16, sizeof(*argv));
 	char seed[32];
 	size_t a = 0;
 	if (argv) {
@@ -145,6 +162,10 @@ static void start(struct runner *rn, unsigned k)
 		 * for the stderr patterns. */
 		argv[a++] = "--summary";
 		argv[a++] = r->files.summary;
+		if (x->capture) {
+			argv[a++] = "--pcap";
+			argv[a++] = r->files.pcap;
+		}
 		argv[a++] = "--";
 		for (size_t i = 0; i < nargs; i++)
 			argv[a++] = c->argv[i];

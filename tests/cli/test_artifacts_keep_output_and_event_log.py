@@ -19,7 +19,7 @@ for attempt in (1, 2):
     r = suite(path, "--artifacts", art)
     expect(r.returncode == 0, show(r))
     talks = os.path.join(art, "talks")
-    expect(sorted(os.listdir(talks)) == ["events.jsonl", "replay.sh", "stderr", "stdout", "summary"],
+    expect(sorted(os.listdir(talks)) == ["capture.pcap", "events.jsonl", "replay.sh", "stderr", "stdout", "summary"],
            os.listdir(talks))
     with open(os.path.join(talks, "events.jsonl")) as f:
         events = [json.loads(l) for l in f]
