@@ -657,16 +657,14 @@ void sf_capture_dgram(struct sf_capture_flow *cf, int dir, const struct sockaddr
 	errno = saved;
 }
 
-void sf_capture_dns(const char *name, uint16_t qtype, unsigned rcode, const uint8_t (*addrs)[16],
-		    unsigned naddrs)
+/* A query and its answer, as the stub resolver's view: 127.0.0.1 asks a
+ * local resolver at 127.0.0.53:53 (systemd-resolved's address) from a port
+ * and with an id that change per query.  build makes the answer into msg. */
+static void dns_exchange(const char *qname, uint16_t qtype,
+			 int (*build)(uint8_t *msg, size_t cap, uint16_t id, const void *arg), const void *arg)
 {
-	if (!sf_capture_on || !name)
-		return;
 	int saved = errno;
 	if (begin()) {
-		/* The stub resolver's view: 127.0.0.1 asks a local resolver at
-		 * 127.0.0.53:53 (systemd-resolved's address) from a port and with
-		 * an id that change per query. */
 		static uint16_t id = 0x5f00; /* guarded by capture_lock */
 		id++;
 		struct sockaddr_in cl = {.sin_family = AF_INET, .sin_port = htons((uint16_t)(33000 + id % 20000)),
@@ -677,11 +675,11 @@ void sf_capture_dns(const char *name, uint16_t qtype, unsigned rcode, const uint
 		sf_frame_endpoint_from(&c, (struct sockaddr *)&cl, sizeof(cl));
 		sf_frame_endpoint_from(&s, (struct sockaddr *)&sv, sizeof(sv));
 		uint8_t msg[SF_DNS_MAX];
-		int n = sf_dns_query(msg, sizeof(msg), id, name, qtype);
+		int n = sf_dns_query(msg, sizeof(msg), id, qname, qtype);
 		if (n > 0) {
 			struct iovec v = {msg, (size_t)n};
 			sf_frame_udp(&c, &s, &v, 1, (size_t)n, &out_file);
-			n = sf_dns_answer(msg, sizeof(msg), id, name, qtype, rcode, addrs, naddrs);
+			n = build(msg, sizeof(msg), id, arg);
 			v.iov_len = n > 0 ? (size_t)n : 0;
 			if (n > 0)
 				sf_frame_udp(&s, &c, &v, 1, (size_t)n, &out_file);
@@ -689,6 +687,48 @@ void sf_capture_dns(const char *name, uint16_t qtype, unsigned rcode, const uint
 		end();
 	}
 	errno = saved;
+}
+
+struct addr_answer {
+	const char *name;
+	uint16_t qtype;
+	unsigned rcode, naddrs;
+	const uint8_t (*addrs)[16];
+};
+
+static int build_addr_answer(uint8_t *msg, size_t cap, uint16_t id, const void *arg)
+{
+	const struct addr_answer *a = arg;
+	return sf_dns_answer(msg, cap, id, a->name, a->qtype, a->rcode, a->addrs, a->naddrs);
+}
+
+void sf_capture_dns(const char *name, uint16_t qtype, unsigned rcode, const uint8_t (*addrs)[16],
+		    unsigned naddrs)
+{
+	if (!sf_capture_on || !name)
+		return;
+	struct addr_answer a = {name, qtype, rcode, naddrs, addrs};
+	dns_exchange(name, qtype, build_addr_answer, &a);
+}
+
+struct ptr_answer {
+	const char *qname, *target;
+	unsigned rcode;
+};
+
+static int build_ptr_answer(uint8_t *msg, size_t cap, uint16_t id, const void *arg)
+{
+	const struct ptr_answer *a = arg;
+	return sf_dns_answer_ptr(msg, cap, id, a->qname, a->rcode, a->target);
+}
+
+void sf_capture_dns_reverse(int family, const void *addr, unsigned rcode, const char *target)
+{
+	char qname[80];
+	if (!sf_capture_on || !addr || sf_dns_reverse_name(family, addr, qname, sizeof(qname)) < 0)
+		return;
+	struct ptr_answer a = {qname, target, rcode};
+	dns_exchange(qname, SF_DNS_PTR, build_ptr_answer, &a);
 }
 
 /* --- fork ------------------------------------------------------------- */

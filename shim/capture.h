@@ -18,7 +18,8 @@
  *     RST;
  *   - sf_capture_dgram for a UDP datagram sent or received, with its real
  *     source and destination;
- *   - sf_capture_dns for a resolver answer the shim made up.
+ *   - sf_capture_dns, sf_capture_dns_reverse for a resolver answer the shim
+ *     made up.
  *
  * Every function is a no-op when capture is off, safe from any thread,
  * keeps errno, and returns nothing: a capture problem is reported once on
@@ -119,6 +120,10 @@ void sf_capture_dgram(struct sf_capture_flow *cf, int dir, const struct sockaddr
  * (SF_DNS_A / SF_DNS_AAAA) with rcode and naddrs addresses. */
 void sf_capture_dns(const char *name, uint16_t qtype, unsigned rcode, const uint8_t (*addrs)[16],
 		    unsigned naddrs);
+
+/* A reverse lookup the shim answered for addr (AF_INET/AF_INET6): the PTR
+ * query and its answer with rcode, naming target (NULL: no record). */
+void sf_capture_dns_reverse(int family, const void *addr, unsigned rcode, const char *target);
 
 /* No more records in this process (the library destructor: exit). */
 void sf_capture_stop(void);

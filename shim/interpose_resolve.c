@@ -271,6 +271,19 @@ static bool gai_ours(const char *node, const struct addrinfo *hints)
 	return sf_resolve_lookup(sc, node) || sc->unknown_hosts;
 }
 
+/* The DNS rcode behind a getaddrinfo/getnameinfo result (RFC 2308: a name
+ * that does not exist is NXDOMAIN; one without that type NOERROR with no
+ * answer; a failure to resolve SERVFAIL) and behind an h_errno. */
+static unsigned eai_rcode(int r)
+{
+	return r == 0 || r == EAI_NODATA ? SF_DNS_NOERROR : r == EAI_NONAME ? SF_DNS_NXDOMAIN : SF_DNS_SERVFAIL;
+}
+
+static unsigned herrno_rcode(int herr)
+{
+	return !herr || herr == NO_DATA ? SF_DNS_NOERROR : herr == HOST_NOT_FOUND ? SF_DNS_NXDOMAIN : SF_DNS_SERVFAIL;
+}
+
 /* The capture's view of a lookup the shim answered: the DNS queries glibc
  * would have sent (A and/or AAAA, as the family asks) and their answers.
  * RFC 2308: a name that does not exist is NXDOMAIN; a name without that
@@ -280,9 +293,7 @@ static void gai_capture(const char *node, const struct addrinfo *hints, int r,
 			const struct addrinfo *res)
 {
 	int fam = hints ? hints->ai_family : AF_UNSPEC;
-	unsigned rcode = r == 0 || r == EAI_NODATA ? SF_DNS_NOERROR
-			 : r == EAI_NONAME	  ? SF_DNS_NXDOMAIN
-						  : SF_DNS_SERVFAIL;
+	unsigned rcode = eai_rcode(r);
 	static const struct {
 		int family;
 		uint16_t qtype;
@@ -414,6 +425,9 @@ static int gni_resolve(const struct sockaddr *sa, socklen_t salen, char *host, s
 		r = gni_real(sa, salen, tmp, sizeof(tmp), serv, servlen, numeric);
 		if (r)
 			return r;
+		/* The query glibc would have made, answered with the name the
+		 * table holds (NI_NOFQDN only shortens what the caller gets). */
+		sf_capture_dns_reverse(family, addr, SF_DNS_NOERROR, h->pattern);
 		char name[1026];
 		if (strlen(h->pattern) >= sizeof(name))
 			return EAI_OVERFLOW;
@@ -435,6 +449,7 @@ static int gni_resolve(const struct sockaddr *sa, socklen_t salen, char *host, s
 	/* An unknown host, as glibc handles a failed gethostbyaddr_r: TRY_AGAIN
 	 * is EAI_AGAIN, anything else a name that is not there. */
 	int herr = sf_resolve_eai_to_herrno(sc->unknown_hosts);
+	sf_capture_dns_reverse(family, addr, herrno_rcode(herr), NULL);
 	if (herr == TRY_AGAIN || (flags & NI_NAMEREQD)) {
 		r = gni_real(sa, salen, tmp, sizeof(tmp), NULL, 0, numeric);
 		if (r)
@@ -458,6 +473,8 @@ static int gni_engaged(const struct sockaddr *sa, socklen_t salen, char *host, s
 	decide(&f, SF_CALL_getnameinfo, addr ? inet_ntop(family, addr, name, sizeof(name)) : NULL);
 	if (f.fired && (r = fault_eai(&f, &sys)) != 0) {
 		sf_report_fault(&f.c, &f.v, r);
+		if (addr && host && hostlen && !(flags & NI_NUMERICHOST))
+			sf_capture_dns_reverse(family, addr, eai_rcode(r), NULL);
 		if (r == EAI_SYSTEM)
 			errno = sys;
 		return r;
@@ -526,8 +543,10 @@ static bool byaddr_table(const void *addr, socklen_t len, int type, struct hoste
 		if (!sc->unknown_hosts)
 			return false;
 		o->herr = sf_resolve_eai_to_herrno(sc->unknown_hosts);
+		sf_capture_dns_reverse(type, addr, herrno_rcode(o->herr), NULL);
 		return true;
 	}
+	sf_capture_dns_reverse(type, addr, SF_DNS_NOERROR, h->pattern);
 	uint8_t a[1][16] = {{0}};
 	memcpy(a[0], addr, len);
 	if (sf_resolve_hostent(ret, buf, buflen, h->pattern, type, (const uint8_t(*)[16])a, 1))
@@ -657,6 +676,14 @@ static const char *address_name(const void *addr, socklen_t len, int type, char 
 	return inet_ntop(type, addr, out, outlen);
 }
 
+/* An injected failure of gethostbyaddr: the query went out, the answer
+ * says why it failed. */
+static void byaddr_fault_capture(const void *addr, socklen_t len, int type, int herr)
+{
+	if (addr && ((type == AF_INET && len == 4) || (type == AF_INET6 && len == 16)))
+		sf_capture_dns_reverse(type, addr, herrno_rcode(herr), NULL);
+}
+
 static int byaddr_r_engaged(const void *addr, socklen_t len, int type, struct hostent *ret, char *buf,
 			    size_t buflen, struct hostent **result, int *h_errnop)
 {
@@ -666,6 +693,7 @@ static int byaddr_r_engaged(const void *addr, socklen_t len, int type, struct ho
 	int rc;
 	decide(&f, SF_CALL_gethostbyaddr, address_name(addr, len, type, name, sizeof(name)));
 	if (f.fired && (o.herr = fault_herrno(&f, &o.sys_errno)) != 0) {
+		byaddr_fault_capture(addr, len, type, o.herr);
 		rc = r_finish(&o, ret, result, h_errnop);
 	} else if (byaddr_table(addr, len, type, ret, buf, buflen, &o)) {
 		rc = r_finish(&o, ret, result, h_errnop);
@@ -688,6 +716,7 @@ static struct hostent *byaddr_engaged(const void *addr, socklen_t len, int type)
 	struct hostent *he;
 	decide(&f, SF_CALL_gethostbyaddr, address_name(addr, len, type, name, sizeof(name)));
 	if (f.fired && (o.herr = fault_herrno(&f, &o.sys_errno)) != 0) {
+		byaddr_fault_capture(addr, len, type, o.herr);
 		he = finish(&o, NULL);
 	} else if (byaddr_table(addr, len, type, &t->he, t->buf, sizeof(t->buf), &o)) {
 		he = finish(&o, &t->he);

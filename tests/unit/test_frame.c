@@ -387,6 +387,41 @@ static void dns_query_is_rfc1035_wire_format(void **state)
 	assert_int_equal(sf_dns_query(m, sizeof(m), 1, "", SF_DNS_A), -EINVAL);
 }
 
+static void dns_reverse_names_follow_rfc1035_and_rfc3596(void **state)
+{
+	(void)state;
+	char name[80];
+	const uint8_t v4[4] = {192, 0, 2, 7};
+	assert_int_equal(sf_dns_reverse_name(AF_INET, v4, name, sizeof(name)), 22);
+	assert_string_equal(name, "7.2.0.192.in-addr.arpa");
+	uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8};
+	v6[15] = 0x5a;
+	int n = sf_dns_reverse_name(AF_INET6, v6, name, sizeof(name));
+	assert_int_equal(n, 72);
+	assert_string_equal(name, "a.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	assert_int_equal(sf_dns_reverse_name(AF_INET6, v6, name, 72), -EMSGSIZE);
+	assert_int_equal(sf_dns_reverse_name(AF_UNIX, v6, name, sizeof(name)), -EINVAL);
+}
+
+static void dns_ptr_answer_names_the_host(void **state)
+{
+	(void)state;
+	uint8_t m[SF_DNS_MAX];
+	int q = sf_dns_query(m, sizeof(m), 7, "5.0.0.10.in-addr.arpa", SF_DNS_PTR);
+	assert_true(q > 0);
+	assert_int_equal(m[q - 3], SF_DNS_PTR);
+	int n = sf_dns_answer_ptr(m, sizeof(m), 7, "5.0.0.10.in-addr.arpa", SF_DNS_NOERROR, "api.test");
+	/* question, then pointer, type, class, TTL, RDLENGTH and the name */
+	assert_int_equal(n, q + 12 + 10);
+	assert_int_equal(m[7], 1); /* ANCOUNT */
+	assert_memory_equal(m + q, "\xc0\x0c\x00\x0c\x00\x01\x00\x00\x00\x00\x00\x0a", 12);
+	assert_memory_equal(m + q + 12, "\x03" "api" "\x04" "test" "\x00", 10);
+	n = sf_dns_answer_ptr(m, sizeof(m), 7, "6.0.0.10.in-addr.arpa", SF_DNS_NXDOMAIN, NULL);
+	assert_int_equal(n, q);
+	assert_int_equal(m[3] & 0xf, SF_DNS_NXDOMAIN);
+	assert_int_equal(m[7], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +440,8 @@ int main(void)
 		cmocka_unit_test_setup(validate_catches_a_sequence_number_out_of_step, setup),
 		cmocka_unit_test_setup(parse_rejects_a_flipped_bit, setup),
 		cmocka_unit_test_setup(dns_query_is_rfc1035_wire_format, setup),
+		cmocka_unit_test_setup(dns_reverse_names_follow_rfc1035_and_rfc3596, setup),
+		cmocka_unit_test_setup(dns_ptr_answer_names_the_host, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
