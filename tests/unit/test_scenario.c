@@ -1190,14 +1190,15 @@ static void test_link_errors_point_at_the_word(void **state)
 {
 	(void)state;
 	expect_error("net virtual\nlink\n", "t.sf:2:5: link needs an address");
-	expect_error("net virtual\nlink 10.0.0.5\n", "t.sf:2:13: link needs at least one of");
+	expect_error("net virtual\nlink 10.0.0.5\n", "t.sf:2:14: link needs at least one of");
 	expect_error("net virtual\nlink 10.0.0.x latency 1ms\n", "t.sf:2:6: bad address '10.0.0.x'");
 	expect_error("net virtual\nlink * speed 1ms\n", "t.sf:2:8: unknown link property 'speed'");
 	expect_error("net virtual\nlink * latency=1ms\n", "t.sf:2:8: link properties are 'NAME VALUE'");
 	expect_error("net virtual\nlink * latency\n", "t.sf:2:15: missing value after 'latency'");
 	expect_error("net virtual\nlink * latency 20\n", "t.sf:2:18: missing unit after latency '20'");
 	expect_error("net virtual\nlink * latency 2h\n", "t.sf:2:16: latency '2h' too large");
-	expect_error("net virtual\nlink * bandwidth 1M\n", "t.sf:2:20: missing '/s' after bandwidth '1M'");
+	expect_error("net virtual\nlink * bandwidth 1M\n", "t.sf:2:18: bad bandwidth '1M'");
+	expect_error("net virtual\nlink * bandwidth 100\n", "t.sf:2:21: missing '/s' after bandwidth '100'");
 	expect_error("net virtual\nlink * bandwidth 0/s\n", "t.sf:2:18: bandwidth must be at least 1/s");
 	expect_error("net virtual\nlink * loss 120%\n", "t.sf:2:13: loss '120%' out of range");
 	expect_error("net virtual\nlink * duplicate x\n", "t.sf:2:18: bad duplicate 'x'");
