@@ -296,7 +296,8 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	r = (long)len;
 	if (sf_vlink_on && vlink_udp_send(v, o, d, &from, &dst))
 		goto out; /* a link carries it (vlink.c) */
-	vudp_deliver(o, d); /* room was checked above */
+	if (!vudp_deliver(o, d)) /* room was checked above */
+		free(d);
 	vnet_arrive(o);
 out:
 	vnet_sync(v, fd);
