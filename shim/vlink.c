@@ -176,7 +176,8 @@ static double uniform(uint64_t d, uint64_t purpose)
 	return (double)(mix64(d ^ (purpose * 0x9e3779b97f4a7c15ull)) >> 11) * 0x1.0p-53;
 }
 
-enum { U_LOSS = 1, U_DUP, U_REORDER, U_JITTER, U_JITTER_DUP };
+/* U_JITTER2: a second delay from the same draw (the SYN-ACK's, a copy's). */
+enum { U_LOSS = 1, U_DUP, U_REORDER, U_JITTER, U_JITTER2 };
 
 /* latency +- jitter, uniform, never negative. */
 static uint64_t one_way(const struct sf_link *l, uint64_t d, uint64_t purpose)
@@ -424,16 +425,16 @@ bool vlink_tcp_connect(struct sf_vsock *c, struct sf_vsock *s, struct sf_vsock *
 			ks->link = NULL;
 		return false; /* out of memory: this connection has no delays */
 	}
-	uint64_t d = draw(ln), there = one_way(ln, d, U_JITTER), back = one_way(ln, d, U_JITTER_DUP);
+	uint64_t d = draw(ln), there = one_way(ln, d, U_JITTER), back = one_way(ln, d, U_JITTER2);
 	if (!there && !back)
 		return false;
 	uint64_t now = sf_now_ns();
 	/* SYN there, SYN-ACK back: the client is established after the round
-	 * trip, the server's socket is in the accept queue after one way (its
-	 * ACK would come later; Linux queues on the ACK, but a connection the
-	 * client can use before the server sees it is what a program meets
-	 * with SYN cookies off too, as tcp_check_req runs on the third
-	 * segment -- here the third segment is folded into the second). */
+	 * trip (tcp_rcv_synsent_state_process), the server's socket joins the
+	 * accept queue one way after the connect began.  Linux queues it on
+	 * the client's ACK (one and a half round trips); folding the ACK into
+	 * the SYN keeps the listener from seeing a connection later than the
+	 * client can use it, which no program can tell apart. */
 	c->state = VS_SYN;
 	kc->estab_pending = true;
 	kc->estab_at = now + there + back;
@@ -478,7 +479,7 @@ bool vlink_tcp_sent(struct sf_vsock *to, size_t n)
 	for (size_t off = 0; off < n;) {
 		size_t piece = n - off;
 		if (l->rate) {
-			uint64_t cap = l->rate * PIECE_NS / 1000000000ull;
+			uint64_t cap = l->rate / (1000000000ull / PIECE_NS); /* 10 ms worth */
 			if (cap > PIECE)
 				cap = PIECE;
 			if (cap < 1)
@@ -644,7 +645,7 @@ bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *
 	}
 	bool reorder = l->reorder > 0 && uniform(r, U_REORDER) < l->reorder;
 	uint64_t at = wire + (reorder ? 0 : one_way(l, r, U_JITTER));
-	uint64_t at2 = wire + one_way(l, r, U_JITTER_DUP);
+	uint64_t at2 = wire + one_way(l, r, U_JITTER2);
 	/* Due now with nothing in flight ahead of it (no latency, or a
 	 * reordered one on an idle link): straight into the queue, as
 	 * without a link; else in flight until its time. */
