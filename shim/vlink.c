@@ -431,10 +431,11 @@ bool vlink_tcp_connect(struct sf_vsock *c, struct sf_vsock *s, struct sf_vsock *
 	uint64_t now = sf_now_ns();
 	/* SYN there, SYN-ACK back: the client is established after the round
 	 * trip (tcp_rcv_synsent_state_process), the server's socket joins the
-	 * accept queue one way after the connect began.  Linux queues it on
-	 * the client's ACK (one and a half round trips); folding the ACK into
-	 * the SYN keeps the listener from seeing a connection later than the
-	 * client can use it, which no program can tell apart. */
+	 * accept queue one way after the connect began (the SYN's arrival).
+	 * Linux queues it on the client's ACK, at three one-way delays; the
+	 * earlier time is the documented one (scenarios/README.md) and only
+	 * makes accept return sooner -- the client's first data still
+	 * arrives after the ACK would have. */
 	c->state = VS_SYN;
 	kc->estab_pending = true;
 	kc->estab_at = now + there + back;
