@@ -27,6 +27,8 @@ int sf_cmd_check(int argc, char **argv)
 		       sc.nhosts, sc.nhosts == 1 ? "" : "s");
 		if (sc.npeer)
 			printf(", %u peer step%s", sc.npeer, sc.npeer == 1 ? "" : "s");
+		if (sc.nlinks)
+			printf(", %u link%s", sc.nlinks, sc.nlinks == 1 ? "" : "s");
 		putchar('\n');
 		sf_scenario_free(&sc);
 	}

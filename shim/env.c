@@ -147,6 +147,13 @@ int sf_env_load(void)
 			return -1;
 		}
 	}
+	if (c->has_scenario && c->scenario.nlinks && c->net != SF_NET_VIRTUAL) {
+		/* The scenario said `net virtual` (the parser insists), the
+		 * environment overrode it: its links would silently vanish. */
+		sf_env_message("%s:%u:1: link lines need the virtual network (SOCKFAULT_NET='%s')",
+			       c->scenario.path, c->scenario.links[0].line, net ? net : "");
+		return -1;
+	}
 	c->pcap_mtu = SF_FRAME_MTU_DEFAULT;
 	if (mtu) {
 		uint64_t m;

@@ -44,6 +44,7 @@ const char *const sf_action_names[SF_ACT_COUNT] = {
 #define MAX_HOSTS 100000u /* host directives per scenario */
 #define MAX_PEER 1000000u /* peer steps per scenario */
 #define MAX_PEER_CONNS 65535u
+#define MAX_LINKS 1000u   /* link directives per scenario (matched linearly) */
 #define MAX_FILE ((size_t)16 << 20)
 
 #define ALL_CALLS (~0ull >> (64 - SF_CALL_COUNT))
@@ -69,6 +70,8 @@ struct parser {
 	unsigned cap_rules, cap_hosts, cap_peer;
 	bool seen_seed, seen_net, seen_unknown;
 	unsigned first_peer_line;  /* for "peer lines need net virtual" */
+	unsigned first_link_line;  /* for "link lines need net virtual" */
+	unsigned cap_links;
 	unsigned char *peer_state; /* per declared connection: PEER_* flags */
 };
 
@@ -602,21 +605,27 @@ static int parse_when(struct parser *p, const struct word *v, struct sf_rule *r)
 }
 
 /* prob=P: 0..1, or a percentage 0%..100%. */
+static int parse_prob_named(struct parser *p, const char *what, const struct word *v, double *prob);
 static int parse_prob(struct parser *p, const struct word *v, double *prob)
+{
+	return parse_prob_named(p, "prob", v, prob);
+}
+
+static int parse_prob_named(struct parser *p, const char *what, const struct word *v, double *prob)
 {
 	bool pct = v->p[v->len - 1] == '%';
 	size_t len = v->len - pct;
 	uint64_t whole, num, den;
 	long used = parse_decimal(v->p, len, &whole, &num, &den);
 	if (used < 0 || (size_t)used != len)
-		return fail(p, v->col, "bad prob '%.*s' (0..1 or 0%%..100%%)", QW(v));
+		return fail(p, v->col, "bad %s '%.*s' (0..1 or 0%%..100%%)", what, QW(v));
 	if (whole > (pct ? 100 : 1))
-		return fail(p, v->col, "prob '%.*s' out of range (0..1 or 0%%..100%%)", QW(v));
+		return fail(p, v->col, "%s '%.*s' out of range (0..1 or 0%%..100%%)", what, QW(v));
 	double d = (double)whole + (double)num / (double)den;
 	if (pct)
 		d /= 100;
 	if (d > 1)
-		return fail(p, v->col, "prob '%.*s' out of range (0..1 or 0%%..100%%)", QW(v));
+		return fail(p, v->col, "%s '%.*s' out of range (0..1 or 0%%..100%%)", what, QW(v));
 	*prob = d;
 	return 0;
 }
@@ -1051,6 +1060,18 @@ static int finish_rng_keys(struct sf_scenario *sc)
 	return 0;
 }
 
+/* The same for link lines (at most MAX_LINKS: a quadratic count is fine).
+ * Backwards, so that the earlier lines' keys are still the bare hashes. */
+static void finish_link_keys(struct sf_scenario *sc)
+{
+	for (unsigned i = sc->nlinks; i-- > 0;) {
+		uint64_t occurrence = 0;
+		for (unsigned j = 0; j < i; j++)
+			occurrence += sc->links[j].rng_key == sc->links[i].rng_key;
+		sc->links[i].rng_key = mix64(sc->links[i].rng_key ^ mix64(occurrence));
+	}
+}
+
 /* --- the peer script --- */
 
 #define PEER_FIN 1u
@@ -1236,6 +1257,95 @@ static int parse_host(struct parser *p, const struct word *w, int n)
 	return 0;
 }
 
+/* link ADDR PROPERTY VALUE...: a property of the virtual network (vlink.c).
+ * Kept apart from rules on purpose: a rule acts on the program's calls, a
+ * link on what travels between sockets, whichever call moves it. */
+enum link_key { L_LATENCY, L_JITTER, L_BANDWIDTH, L_LOSS, L_DUPLICATE, L_REORDER, L_COUNT };
+static const char *const link_keys[L_COUNT] = {"latency", "jitter", "bandwidth", "loss", "duplicate", "reorder"};
+
+/* Delivery times are now + latency + jitter in 64-bit ns: an hour is far
+ * beyond any test and keeps the sum from overflowing. */
+#define MAX_LINK_DELAY (3600ull * 1000000000)
+
+static int parse_link(struct parser *p, const struct word *w, int n)
+{
+	struct sf_scenario *sc = p->sc;
+	if (!p->first_link_line)
+		p->first_link_line = p->line;
+	if (n < 2)
+		return fail(p, after(&w[0]), "link needs an address (ADDR[/BITS][:PORT] or *) and properties");
+	if (sc->nlinks >= MAX_LINKS)
+		return fail(p, w[0].col, "too many link lines (at most %u)", MAX_LINKS);
+	struct sf_link l;
+	memset(&l, 0, sizeof(l));
+	l.line = p->line;
+	l.addr.port = -1;
+	if (parse_peer(p, &w[1], &l.addr))
+		return -1;
+	if (n < 3)
+		return fail(p, after(&w[1]), "link needs at least one of latency, jitter, bandwidth, loss, duplicate, reorder");
+	const struct word *seen[L_COUNT] = {0};
+	for (int i = 2; i < n; i += 2) {
+		int k = -1;
+		for (int j = 0; j < L_COUNT && k < 0; j++)
+			if (word_is(&w[i], link_keys[j]))
+				k = j;
+		if (k < 0) {
+			if (memchr(w[i].p, '=', w[i].len))
+				return fail(p, w[i].col, "link properties are 'NAME VALUE', not '%.*s'", QW(&w[i]));
+			return fail(p, w[i].col,
+				    "unknown link property '%.*s' (latency, jitter, bandwidth, loss, duplicate, reorder)",
+				    QW(&w[i]));
+		}
+		if (seen[k])
+			return fail(p, w[i].col, "'%s' given twice", link_keys[k]);
+		seen[k] = &w[i];
+		if (i + 1 >= n)
+			return fail(p, after(&w[i]), "missing value after '%s'", link_keys[k]);
+		const struct word *v = &w[i + 1];
+		uint64_t x;
+		switch (k) {
+		case L_LATENCY:
+		case L_JITTER:
+			if (parse_value(p, NUM_DURATION, link_keys[k], v->p, v->len, v->col, &x))
+				return -1;
+			if (x > MAX_LINK_DELAY)
+				return fail(p, v->col, "%s '%.*s' too large (at most 1h)", link_keys[k], QW(v));
+			*(k == L_LATENCY ? &l.latency_ns : &l.jitter_ns) = x;
+			break;
+		case L_BANDWIDTH:
+			if (parse_value(p, NUM_RATE, "bandwidth", v->p, v->len, v->col, &l.rate))
+				return -1;
+			if (!l.rate)
+				return fail(p, v->col, "bandwidth must be at least 1/s");
+			break;
+		default:
+			if (parse_prob_named(p, link_keys[k], v,
+					     k == L_LOSS ? &l.loss : k == L_DUPLICATE ? &l.duplicate : &l.reorder))
+				return -1;
+			break;
+		}
+	}
+	/* netem's rules: jitter varies the delay, and a reordered packet is
+	 * one sent without it (tc-netem(8), "reorder": "delay is required"). */
+	if (seen[L_JITTER] && !seen[L_LATENCY])
+		return fail(p, seen[L_JITTER]->col, "jitter needs latency (it varies the latency)");
+	if (seen[L_REORDER] && !l.latency_ns)
+		return fail(p, seen[L_REORDER]->col,
+			    "reorder needs a non-zero latency (a reordered datagram skips the latency the others wait)");
+	if (sc->nlinks == p->cap_links) {
+		unsigned cap = p->cap_links ? p->cap_links * 2 : 8;
+		struct sf_link *nl = realloc(sc->links, (size_t)cap * sizeof(*nl));
+		if (!nl)
+			return fail(p, w[0].col, "out of memory");
+		sc->links = nl;
+		p->cap_links = cap;
+	}
+	l.rng_key = text_hash(w, n); /* made the final key by finish_link_keys */
+	sc->links[sc->nlinks++] = l;
+	return 0;
+}
+
 /* seed, net, unknown-hosts: one value each, at most once per file. */
 static int directive_value(struct parser *p, const struct word *w, int n, bool *seen)
 {
@@ -1291,6 +1401,8 @@ static int parse_line(struct parser *p, const struct word *w, int n)
 		return parse_host(p, w, n);
 	if (word_is(&w[0], "peer"))
 		return parse_peer_line(p, w, n);
+	if (word_is(&w[0], "link"))
+		return parse_link(p, w, n);
 	return parse_rule(p, w, n);
 }
 
@@ -1356,8 +1468,21 @@ int sf_scenario_parse(const char *path, const char *text, size_t len, struct sf_
 		fail(&p, 1, "peer lines need 'net virtual' (the peer lives on the virtual network)");
 		goto bad;
 	}
+	if (p.first_link_line && out->net != SF_NET_VIRTUAL) {
+		p.line = p.first_link_line;
+		fail(&p, 1, "link lines need 'net virtual' (links are properties of the virtual network)");
+		goto bad;
+	}
+	if (p.first_link_line && p.first_peer_line) {
+		/* See vlink.c: the fuzz peer's virtual clock would need every
+		 * link delay to be a jump of that clock. */
+		p.line = p.first_link_line;
+		fail(&p, 1, "link lines cannot be used with peer lines (fuzz-peer mode has no link delays)");
+		goto bad;
+	}
 	free(p.peer_state);
 	p.peer_state = NULL;
+	finish_link_keys(out);
 	if (finish_rng_keys(out) != 0) {
 		fail(&p, 1, "out of memory");
 		goto bad;
@@ -1460,6 +1585,7 @@ void sf_scenario_free(struct sf_scenario *sc)
 	free(sc->rules);
 	free(sc->hosts);
 	free(sc->peer);
+	free(sc->links);
 	free(sc->path);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -128,6 +128,22 @@ struct sf_peer_step {
 	size_t len;
 };
 
+/* link ADDR [latency D] [jitter D] [bandwidth R] [loss P] [duplicate P]
+ * [reorder P]: a property of the virtual network between the program's
+ * sockets and the addresses ADDR matches (scenarios/README.md, "Links";
+ * the machinery is shim/vlink.c). */
+struct sf_link {
+	struct sf_addr_match addr;  /* like a rule's peer= */
+	unsigned line;
+	uint64_t latency_ns;        /* one way */
+	uint64_t jitter_ns;         /* +- around latency, uniform */
+	uint64_t rate;              /* bytes/s each way; 0 = unlimited */
+	double loss, duplicate, reorder; /* UDP only: probabilities */
+	/* Key of the link's random stream (like a rule's rng_key): its text
+	 * hash mixed with its occurrence among identical link lines. */
+	uint64_t rng_key;
+};
+
 struct sf_scenario {
 	char *path;
 	bool has_seed;
@@ -141,6 +157,8 @@ struct sf_scenario {
 	struct sf_peer_step *peer; /* the peer script, in file order */
 	unsigned npeer;
 	unsigned npeer_conns;      /* connections the script declares */
+	struct sf_link *links;     /* in file order: the first match wins */
+	unsigned nlinks;
 };
 
 /* Parses `len` bytes of `text` read from `path` (used only in messages).

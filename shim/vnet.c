@@ -85,6 +85,7 @@ void sf_vnet_init(void)
 	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
 	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
 	vwait_init();
+	vlink_init();
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
 }
@@ -473,6 +474,8 @@ void vsock_unref(struct sf_vsock *v)
 	if (v->sig >= 0)
 		hidden_close(v->sig);
 	vbuf_free(&v->rx);
+	if (v->lk)
+		vlink_free(v);
 	for (struct vdgram *d = v->dq_head, *n; d; d = n) {
 		n = d->next;
 		free(d);
@@ -1051,7 +1054,8 @@ int sf_vsock_shutdown(struct sf_vsock *v, int fd, int how)
 			v->rd_shut = true;
 		if (how != SHUT_RD && !v->wr_shut) {
 			v->wr_shut = true;
-			if (v->type == SOCK_STREAM && v->peer) {
+			if (v->type == SOCK_STREAM && v->peer &&
+			    (!v->peer->lk || !vlink_tcp_fin(v->peer))) { /* a link: it travels */
 				v->peer->peer_fin = true;
 				vnet_arrive(v->peer);
 			}
@@ -1104,7 +1108,7 @@ int sf_vsock_ioctl(struct sf_vsock *v, int fd, unsigned long req, void *arg)
 			if (v->state == VS_LISTEN)
 				r = -EINVAL;
 			else
-				x = (int)v->rx.len;
+				x = (int)vtcp_rx_ready(v);
 		} else {
 			/* udp_ioctl SIOCINQ: the size of the first datagram. */
 			x = v->dq_head ? (int)v->dq_head->len : 0;
@@ -1410,6 +1414,7 @@ void sf_vnet_atfork_child(void)
 	/* The forking thread took the lock in prepare: it is ours to release. */
 	pthread_mutex_unlock(&sf_vnet_lock);
 	vnet_pid = getpid();
+	vlink_atfork_child();
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = v->rx_waiters = 0;

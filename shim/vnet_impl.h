@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <sys/uio.h>
 
+#include "vlink.h"
 #include "vsock.h"
 
 /* A normalised address: IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so one
@@ -113,6 +114,10 @@ struct sf_vsock {
 	size_t dq_bytes;
 	unsigned dq_count;
 
+	/* What travels towards this socket over a link (vlink.c); NULL
+	 * unless a scenario `link` line applies to it. */
+	struct vlink_rx *lk;
+
 	struct sf_vsock *all_next, *all_prev; /* every live virtual socket */
 };
 
@@ -214,6 +219,18 @@ void vtcp_release(struct sf_vsock *v);
  * refuses them when nobody listens there any more). */
 void vtcp_retry_syn(struct sf_vsock *l);
 size_t vtcp_capacity(const struct sf_vsock *to);
+/* For vlink.c: the RST that closes p's connection; a connection of the
+ * listener l's that never got into its queue (dropped: the client is
+ * reset); s joins l's accept queue. */
+void vtcp_reset_peer(struct sf_vsock *p);
+void vtcp_drop_embryo(struct sf_vsock *s);
+void vtcp_enqueue(struct sf_vsock *l, struct sf_vsock *s);
+/* Bytes of v->rx the program may read: all of them, unless a link holds
+ * some in flight (vlink.h). */
+static inline size_t vtcp_rx_ready(const struct sf_vsock *v)
+{
+	return __builtin_expect(v->lk != NULL, 0) ? vlink_tcp_ready(v) : v->rx.len;
+}
 int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst, bool nb);
 
 /* vudp.c */
@@ -224,6 +241,9 @@ long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 short vudp_poll_mask(struct sf_vsock *v);
 void vudp_release(struct sf_vsock *v);
 int vudp_connect(struct sf_vsock *v, const struct vaddr *dst);
+/* Queues datagram d on o, or false when o's receive queue is full (the
+ * caller still owns d). */
+bool vudp_deliver(struct sf_vsock *o, struct vdgram *d);
 
 /* vcapture.c: a datagram vudp_send did not deliver (no socket there, or its
  * queue full), for the capture to record when the send returns. */

@@ -2,7 +2,9 @@
  * datagram sockets implemented in the program's own memory.  vnet.c owns the
  * network (the lock, address and port tables, the hidden fds, options, the
  * data-call dispatch), vwait.c readiness (the mirror below, waits, epoll,
- * poll), vtcp.c the stream sockets, vudp.c the datagram sockets, vcapture.c
+ * poll), vtcp.c the stream sockets, vudp.c the datagram sockets, vlink.c
+ * the scenario's `link` lines (latency, bandwidth, datagram loss: what is in
+ * flight between sockets, and the timer thread that delivers it), vcapture.c
  * what the capture glue asks of the network.
  *
  * The fd of a virtual socket.  socket() makes a socketpair(AF_UNIX,

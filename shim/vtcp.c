@@ -51,7 +51,7 @@ short vtcp_poll_mask(struct sf_vsock *v)
 		m = all_in | all_out | POLLHUP;
 		break;
 	case VS_CONNECTED:
-		if (v->rx.len || v->peer_fin || v->rd_shut)
+		if (vtcp_rx_ready(v) || v->peer_fin || v->rd_shut)
 			m |= POLLIN | POLLRDNORM;
 		if (v->peer_fin || v->rd_shut)
 			m |= POLLRDHUP;
@@ -61,7 +61,7 @@ short vtcp_poll_mask(struct sf_vsock *v)
 			m |= all_out;
 		break;
 	}
-	if (v->rx.len)
+	if (vtcp_rx_ready(v))
 		m |= POLLIN | POLLRDNORM;
 	if (v->so_error)
 		m |= POLLERR;
@@ -76,6 +76,11 @@ static void reset_peer(struct sf_vsock *p)
 	p->reset = true;
 	p->state = VS_CLOSED;
 	p->connecting = false;
+}
+
+void vtcp_reset_peer(struct sf_vsock *p)
+{
+	reset_peer(p);
 }
 
 /* Breaks the link between v and its peer (both keep their state). */
@@ -104,6 +109,11 @@ static void drop_embryo(struct sf_vsock *s)
 	vsock_unref(s); /* the queue's reference */
 }
 
+void vtcp_drop_embryo(struct sf_vsock *s)
+{
+	drop_embryo(s);
+}
+
 void vtcp_release(struct sf_vsock *v)
 {
 	if (v->state == VS_LISTEN) {
@@ -125,10 +135,12 @@ void vtcp_release(struct sf_vsock *v)
 	/* tcp_close(): unread data, or SO_LINGER with a zero timeout, sends a
 	 * RST instead of a FIN (RFC 2525 2.17). */
 	if (v->rx.len || (v->linger_on && v->linger_secs == 0)) {
-		reset_peer(p);
+		if (!p->lk || !vlink_tcp_rst(p)) /* a link: the RST travels */
+			reset_peer(p);
 	} else {
 		if (!v->wr_shut) {
-			p->peer_fin = true;
+			if (!p->lk || !vlink_tcp_fin(p)) /* a link: the FIN travels */
+				p->peer_fin = true;
 			if (!v->peer_fin)
 				v->fin_first = true;
 		}
@@ -168,8 +180,8 @@ static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr 
 void vtcp_retry_syn(struct sf_vsock *l)
 {
 	for (struct sf_vsock *o = vnet_first(); o; o = o->all_next) {
-		if (o->state != VS_SYN || o->released)
-			continue;
+		if (o->state != VS_SYN || o->released || o->peer)
+			continue; /* with a peer: a handshake crossing a link (vlink.c) */
 		struct sf_vsock *t = vnet_find(SOCK_STREAM, &o->syn_dst, true);
 		if (t && t != l)
 			continue;
@@ -318,7 +330,10 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		v->reset = true;
 		return -ECONNREFUSED;
 	}
-	return establish(v, l, &dst, nb);
+	int r = establish(v, l, &dst, nb);
+	if (__builtin_expect(!r && v->state == VS_SYN, 0))
+		r = vlink_connect_wait(v, deadline); /* the handshake crosses a link */
+	return r;
 }
 
 /* The handshake: a new socket for the listener's queue, connected to v. */
@@ -355,6 +370,14 @@ static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr 
 	v->remote = dst;
 	v->has_remote = true;
 	v->connecting = nb;
+	/* Over a link with latency s reaches l's queue one way later. */
+	if (!sf_vlink_on || !vlink_tcp_connect(v, s, l))
+		vtcp_enqueue(l, s);
+	return nb ? -EINPROGRESS : 0;
+}
+
+void vtcp_enqueue(struct sf_vsock *l, struct sf_vsock *s)
+{
 	if (l->q_tail)
 		l->q_tail->q_next = s;
 	else
@@ -362,7 +385,6 @@ static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr 
 	l->q_tail = s;
 	l->qlen++;
 	vnet_arrive(l);
-	return nb ? -EINPROGRESS : 0;
 }
 
 int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
@@ -544,7 +566,8 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		size_t n = vbuf_put_iov(&p->rx, cap, iov, cnt, done, want - done);
 		if (n) {
 			done += n;
-			vnet_arrive(p);
+			if (!p->lk || vlink_tcp_sent(p, n)) /* a link: it arrives later */
+				vnet_arrive(p);
 			continue;
 		}
 		if (nb || (done && (flags & MSG_DONTWAIT)))
@@ -586,8 +609,9 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -EAGAIN;
 			goto out;
 		}
-		if (v->rx.len) {
-			done = vbuf_get_iov(&v->rx, iov, cnt, want, peek, discard);
+		size_t ready = vtcp_rx_ready(v);
+		if (ready) {
+			done = vbuf_get_iov(&v->rx, iov, cnt, want < ready ? want : ready, peek, discard);
 			if (!peek && v->peer)
 				vnet_wake(v->peer); /* room for its sends */
 			break; /* MSG_WAITALL continues below, unlocked */

@@ -293,19 +293,33 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			memcpy(d->data + d->len, iov[i].iov_base, iov[i].iov_len);
 		d->len += iov[i].iov_len;
 	}
+	r = (long)len;
+	if (sf_vlink_on && vlink_udp_send(v, o, d, &from, &dst))
+		goto out; /* a link carries it (vlink.c) */
+	if (!vudp_deliver(o, d)) /* room was checked above */
+		free(d);
+	vnet_arrive(o);
+out:
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+bool vudp_deliver(struct sf_vsock *o, struct vdgram *d)
+{
+	/* __udp_enqueue_schedule_skb: over SO_RCVBUF (and something queued
+	 * already) the datagram is dropped. */
+	if (o->dq_head && o->dq_bytes + d->len + DGRAM_OVERHEAD > (size_t)o->rcvbuf)
+		return false;
+	d->next = NULL;
 	if (o->dq_tail)
 		o->dq_tail->next = d;
 	else
 		o->dq_head = d;
 	o->dq_tail = d;
-	o->dq_bytes += len + DGRAM_OVERHEAD;
+	o->dq_bytes += d->len + DGRAM_OVERHEAD;
 	o->dq_count++;
-	vnet_arrive(o);
-	r = (long)len;
-out:
-	vnet_sync(v, fd);
-	vnet_unlock();
-	return r;
+	return true;
 }
 
 long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,

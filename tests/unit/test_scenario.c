@@ -64,6 +64,8 @@ static void expect_error(const char *text, const char *prefix)
 	assert_null(sc.hosts);
 	assert_null(sc.peer);
 	assert_int_equal(sc.npeer, 0);
+	assert_null(sc.links);
+	assert_int_equal(sc.nlinks, 0);
 	assert_null(sc.path);
 }
 
@@ -1114,6 +1116,118 @@ static void test_every_example_scenario_parses(void **state)
 	assert_true(n >= 7);
 }
 
+/* --- links --- */
+
+static void test_link_takes_every_property(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\n"
+			       "link 10.0.0.5 latency 20ms jitter 5ms bandwidth 1M/s loss 5% duplicate 1% reorder 0.02\n"),
+			 0);
+	assert_int_equal(sc.nlinks, 1);
+	const struct sf_link *l = &sc.links[0];
+	uint8_t want[4] = {10, 0, 0, 5};
+	assert_int_equal(l->line, 2);
+	assert_int_equal(l->addr.family, AF_INET);
+	assert_memory_equal(l->addr.addr, want, 4);
+	assert_int_equal(l->addr.prefix, 32);
+	assert_int_equal(l->addr.port, -1);
+	assert_int_equal(l->latency_ns, 20000000);
+	assert_int_equal(l->jitter_ns, 5000000);
+	assert_int_equal(l->rate, 1 << 20);
+	assert_true(l->loss > 0.0499 && l->loss < 0.0501);
+	assert_true(l->duplicate > 0.0099 && l->duplicate < 0.0101);
+	assert_true(l->reorder > 0.0199 && l->reorder < 0.0201);
+}
+
+static void test_link_unset_properties_are_zero(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\nlink 127.0.0.1:8080 latency 100ms\n"), 0);
+	const struct sf_link *l = &sc.links[0];
+	assert_int_equal(l->addr.port, 8080);
+	assert_int_equal(l->latency_ns, 100000000);
+	assert_int_equal(l->jitter_ns, 0);
+	assert_int_equal(l->rate, 0);
+	assert_true(l->loss == 0 && l->duplicate == 0 && l->reorder == 0);
+	assert_int_equal(sc.nrules, 0);
+}
+
+static void test_link_addresses_are_like_peer_matchers(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\nlink * latency 1ms\nlink [2001:db8::/32]:53 loss 1%\n"
+			       "link ::1 latency 2ms\nlink 10.1.2.3/8 bandwidth 64k/s\n"),
+			 0);
+	assert_int_equal(sc.nlinks, 4);
+	assert_int_equal(sc.links[0].addr.family, AF_UNSPEC);
+	assert_int_equal(sc.links[1].addr.family, AF_INET6);
+	assert_int_equal(sc.links[1].addr.prefix, 32);
+	assert_int_equal(sc.links[1].addr.port, 53);
+	assert_int_equal(sc.links[2].addr.family, AF_INET6);
+	assert_int_equal(sc.links[2].addr.port, -1);
+	uint8_t net10[4] = {10, 0, 0, 0};
+	assert_memory_equal(sc.links[3].addr.addr, net10, 4);
+	assert_int_equal(sc.links[3].rate, 64 << 10);
+}
+
+static void test_link_lines_need_net_virtual(void **state)
+{
+	(void)state;
+	expect_error("seed 1\nlink * latency 1ms\n", "t.sf:2:1: link lines need 'net virtual'");
+	expect_error("link * latency 1ms\nnet kernel\n", "t.sf:1:1: link lines need 'net virtual'");
+	assert_int_equal(parse("link * latency 1ms\nnet virtual\n"), 0);
+}
+
+static void test_link_lines_cannot_join_a_peer_script(void **state)
+{
+	(void)state;
+	expect_error("net virtual\npeer 1 in\nlink * latency 1ms\n",
+		     "t.sf:3:1: link lines cannot be used with peer lines");
+}
+
+static void test_link_errors_point_at_the_word(void **state)
+{
+	(void)state;
+	expect_error("net virtual\nlink\n", "t.sf:2:5: link needs an address");
+	expect_error("net virtual\nlink 10.0.0.5\n", "t.sf:2:14: link needs at least one of");
+	expect_error("net virtual\nlink 10.0.0.x latency 1ms\n", "t.sf:2:6: bad address '10.0.0.x'");
+	expect_error("net virtual\nlink * speed 1ms\n", "t.sf:2:8: unknown link property 'speed'");
+	expect_error("net virtual\nlink * latency=1ms\n", "t.sf:2:8: link properties are 'NAME VALUE'");
+	expect_error("net virtual\nlink * latency\n", "t.sf:2:15: missing value after 'latency'");
+	expect_error("net virtual\nlink * latency 20\n", "t.sf:2:18: missing unit after latency '20'");
+	expect_error("net virtual\nlink * latency 2h\n", "t.sf:2:16: latency '2h' too large");
+	expect_error("net virtual\nlink * bandwidth 1M\n", "t.sf:2:18: bad bandwidth '1M'");
+	expect_error("net virtual\nlink * bandwidth 100\n", "t.sf:2:21: missing '/s' after bandwidth '100'");
+	expect_error("net virtual\nlink * bandwidth 0/s\n", "t.sf:2:18: bandwidth must be at least 1/s");
+	expect_error("net virtual\nlink * loss 120%\n", "t.sf:2:13: loss '120%' out of range");
+	expect_error("net virtual\nlink * duplicate x\n", "t.sf:2:18: bad duplicate 'x'");
+	expect_error("net virtual\nlink * latency 1ms latency 2ms\n", "t.sf:2:20: 'latency' given twice");
+}
+
+static void test_link_jitter_and_reorder_need_latency(void **state)
+{
+	(void)state;
+	expect_error("net virtual\nlink * jitter 1ms\n", "t.sf:2:8: jitter needs latency");
+	expect_error("net virtual\nlink * loss 1% reorder 5%\n", "t.sf:2:16: reorder needs a non-zero latency");
+	expect_error("net virtual\nlink * latency 0ms reorder 5%\n", "t.sf:2:20: reorder needs a non-zero latency");
+	assert_int_equal(parse("net virtual\nlink * reorder 5% latency 1ms\n"), 0);
+}
+
+static void test_link_keys_ignore_other_lines_and_separate_twins(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("net virtual\nlink * loss 5%\n"), 0);
+	uint64_t alone = sc.links[0].rng_key;
+	sf_scenario_free(&sc);
+	assert_int_equal(parse("net virtual\nlink 10.0.0.1 latency 1ms\nlink   *  loss 5%  # lossy\n"
+			       "link * loss 5%\n"),
+			 0);
+	assert_true(sc.links[1].rng_key == alone);
+	assert_true(sc.links[2].rng_key != alone);
+	assert_true(sc.links[0].rng_key != alone);
+}
+
 /* --- random stream keys --- */
 
 static uint64_t key_of_rule(const char *text, unsigned index)
@@ -1368,6 +1482,14 @@ int main(void)
 		T(test_rng_key_ignores_spacing_and_comments),
 		T(test_rng_key_differs_for_different_text),
 		T(test_identical_rules_get_distinct_keys),
+		T(test_link_takes_every_property),
+		T(test_link_unset_properties_are_zero),
+		T(test_link_addresses_are_like_peer_matchers),
+		T(test_link_lines_need_net_virtual),
+		T(test_link_lines_cannot_join_a_peer_script),
+		T(test_link_errors_point_at_the_word),
+		T(test_link_jitter_and_reorder_need_latency),
+		T(test_link_keys_ignore_other_lines_and_separate_twins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
