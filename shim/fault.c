@@ -324,6 +324,14 @@ static bool consider(unsigned i, const struct sf_call_ctx *c, struct sf_verdict 
 	return true;
 }
 
+bool sf_fault_may_fire(struct sf_socket *s, enum sf_call c)
+{
+	if (!sf_fault_watches(c))
+		return false;
+	const struct sf_rule_cache *rc = socket_cache(s);
+	return rc && ((rc->calls >> c) & 1);
+}
+
 bool sf_fault_decide(const struct sf_call_ctx *c, struct sf_verdict *v)
 {
 	bool fired = false;

@@ -40,6 +40,10 @@ int sf_fault_init(const struct sf_scenario *sc, uint64_t seed, uint64_t start_ns
 /* Whether any rule names call c (a quick filter for the interposers). */
 bool sf_fault_watches(enum sf_call c);
 
+/* Whether a rule could match call c on socket s (its cached rule set): when
+ * not, sf_fault_decide would count nothing and fire nothing. */
+bool sf_fault_may_fire(struct sf_socket *s, enum sf_call c);
+
 /* Counts the call against every rule that matches it; returns true and fills
  * v when one fires (the first in file order). */
 bool sf_fault_decide(const struct sf_call_ctx *c, struct sf_verdict *v);

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE /* program_invocation_short_name; first, before any header */
 #endif
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -136,5 +137,46 @@ static inline int bench_run_child(char *const argv[], const char *const env[], c
 		bench_die("waitpid");
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
+
+/* --- paired measurement: the precise way to see nanoseconds ---
+ *
+ * Inside one process, batches of PAIR_BATCH calls through the interposed
+ * symbol alternate with batches through libc's own definition (dlsym on
+ * libc.so.6); the median over PAIRS of the per-call differences.  Syscall
+ * noise on a VM is tens of ns, but it hits both halves of a pair alike. */
+enum { PAIR_BATCH = 200, PAIRS = 4000 };
+
+static inline int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+typedef ssize_t (*read_fn)(int, void *, size_t);
+typedef ssize_t (*recv_fn)(int, void *, size_t, int);
+
+/* Median over PAIRS of (interposed batch - libc batch) / PAIR_BATCH, ns.
+ * want: the result every call must give (-1 means EAGAIN). */
+#define PAIRED(call_shim, call_libc, want)                                              \
+	({                                                                             \
+		static double d_[PAIRS];                                               \
+		for (int k_ = 0; k_ < PAIRS; k_++) {                                   \
+			double t_[2];                                                  \
+			for (int h_ = 0; h_ < 2; h_++) {                               \
+				/* alternate which half goes first */                  \
+				int shim_ = (h_ ^ k_) & 1;                             \
+				double t0_ = bench_now_ns();                                 \
+				for (int i_ = 0; i_ < PAIR_BATCH; i_++) {              \
+					ssize_t r_ = shim_ ? (call_shim) : (call_libc); \
+					if (r_ != (want) || ((want) == -1 && errno != EAGAIN)) \
+						bench_die(#call_shim);                       \
+				}                                                      \
+				t_[shim_] = bench_now_ns() - t0_;                            \
+			}                                                              \
+			d_[k_] = (t_[1] - t_[0]) / PAIR_BATCH;                         \
+		}                                                                      \
+		qsort(d_, PAIRS, sizeof(d_[0]), cmp_double);                           \
+		d_[PAIRS / 2];                                                         \
+	})
 
 #endif
