@@ -231,10 +231,12 @@ static bool overlap(const struct sf_vsock *a, const struct sf_vsock *b)
 
 static bool conflicts(const struct sf_vsock *v, const struct sf_vsock *o)
 {
-	if (o->released && o->tw_until <= sf_now_ns())
-		return false; /* a closed socket holds its port only in TIME_WAIT */
+	/* The cheap tests first: the clock is read only for a TIME_WAIT
+	 * socket on our very port, not once per socket of the network. */
 	if (o == v || !o->bound || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
 		return false;
+	if (o->released && o->tw_until <= sf_now_ns())
+		return false; /* a closed socket holds its port only in TIME_WAIT */
 	if (!overlap(v, o))
 		return false;
 	if (v->reuseport && o->reuseport)
@@ -254,28 +256,40 @@ static bool port_free(struct sf_vsock *v)
 	return true;
 }
 
-/* Frees the TIME_WAIT sockets whose time is up (TCP_TIMEWAIT_LEN, 60 s).
- * Restarts the walk after each free: vsock_unref unlinks from the list. */
-static void reap_time_wait(void)
+/* Frees the TIME_WAIT sockets whose time is up (TCP_TIMEWAIT_LEN, 60 s) at
+ * `now`.  vsock_unref unlinks and frees only the socket it is given, so the
+ * walk goes on from the successor saved before it. */
+static void reap_time_wait(uint64_t now)
 {
-	uint64_t now = sf_now_ns();
-	for (bool again = true; again;) {
-		again = false;
-		for (struct sf_vsock *o = all; o; o = o->all_next) {
-			if (o->released && o->tw_until && o->tw_until <= now) {
-				o->tw_until = 0;
-				o->bound = false;
-				vsock_unref(o);
-				again = true;
-				break;
-			}
+	for (struct sf_vsock *o = all, *next; o; o = next) {
+		next = o->all_next;
+		if (o->released && o->tw_until && o->tw_until <= now) {
+			o->tw_until = 0;
+			o->bound = false;
+			vsock_unref(o);
 		}
 	}
 }
 
+void vnet_end_time_wait(void)
+{
+	reap_time_wait(UINT64_MAX);
+}
+
+/* A socket keeps its `sig` end exactly while some fd of the program refers
+ * to it (sf_vsock_release closes it), so the list says whether the fd
+ * table has virtual entries without a walk over the table. */
+bool vnet_open_fds(void)
+{
+	for (struct sf_vsock *o = all; o; o = o->all_next)
+		if (o->sig >= 0)
+			return true;
+	return false;
+}
+
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind)
 {
-	reap_time_wait();
+	reap_time_wait(sf_now_ns());
 	if (!vaddr_is_any(a) && !vaddr_is_local(a))
 		return -EADDRNOTAVAIL;
 	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(a))

@@ -156,6 +156,11 @@ int vsock_opt(const struct sf_vsock *v, int level, int name);
 
 /* Ports: binds v to a (port 0: ephemeral).  -EADDRINUSE / -EADDRNOTAVAIL. */
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind);
+/* Frees every TIME_WAIT socket now, its time up or not (the in-process
+ * library's reset: a fresh network has none). */
+void vnet_end_time_wait(void);
+/* Whether any virtual socket still has a program fd open (lock held). */
+bool vnet_open_fds(void);
 /* The first socket of the network's list (iteration: all_next). */
 struct sf_vsock *vnet_first(void);
 /* Whether listening on v's port would clash with another listener. */
