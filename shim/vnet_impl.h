@@ -60,6 +60,11 @@ struct sf_vsock {
 	 * reads it without the lock. */
 	atomic_uint wake_gen;
 	int sig;                  /* the shim's end of the fd pair; -1 before accept */
+	/* In-process (sockfault_fuzz.h): the pair comes from a pool of reused
+	 * pairs and this is the pool's own, hidden copy of the program end
+	 * (the program's fd is a dup of it); -1 otherwise.  See vnet.c. */
+	int pool_prog;
+	bool kernel_epoll;        /* once registered in a kernel epoll set: never pooled */
 	bool tok;                 /* a readability token is in the program end */
 	bool full;                /* the program end's send buffer is filled */
 	bool released;            /* every fd is closed; kept alive by refs */
