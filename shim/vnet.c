@@ -579,6 +579,15 @@ void vsock_unref(struct sf_vsock *v)
  * the program's next socket would get.  Both ends are AF_UNIX stream sockets;
  * the program end's send buffer is made as small as the kernel allows so that
  * filling it (writability mirror) costs a few KB. */
+static void learn_hidden_base(void)
+{
+	if (hidden_base < 0) {
+		struct rlimit rl;
+		hidden_base = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+				      rl.rlim_cur >= 64 ? (int)(rl.rlim_cur / 4 * 3) : 0;
+	}
+}
+
 int vsock_make_fds(struct sf_vsock *v, int flags)
 {
 	const struct sf_syscalls *libc = sf_libc();
@@ -606,11 +615,7 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 		return -errno;
 	int one = 1;
 	libc->setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
-	if (hidden_base < 0) {
-		struct rlimit rl;
-		hidden_base = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-				      rl.rlim_cur >= 64 ? (int)(rl.rlim_cur / 4 * 3) : 0;
-	}
+	learn_hidden_base();
 	int hi = hidden_base > 0 ? libc->fcntl(sv[1], F_DUPFD_CLOEXEC, hidden_base) : -1;
 	if (hi >= 0) {
 		libc->close(sv[1]);
@@ -1515,7 +1520,15 @@ unsigned sf_vnet_count(void)
 
 /* --- fork --- */
 
-void sf_vnet_atfork_prepare(void) { vnet_lock(); }
+/* The limit is learnt at the first socket, or before the first fork if
+ * that comes first: a fork server's children (AFL++) inherit it instead of
+ * each asking the kernel again. */
+void sf_vnet_atfork_prepare(void)
+{
+	vnet_lock();
+	if (sf_vnet_on)
+		learn_hidden_base();
+}
 void sf_vnet_atfork_parent(void) { vnet_unlock(); }
 
 /* The child gets a copy of the parent's memory, but its peers live on in
