@@ -1542,6 +1542,8 @@ void sf_vnet_atfork_child(void)
 	/* The forking thread took the lock in prepare: it is ours to release. */
 	pthread_mutex_unlock(&sf_vnet_lock);
 	vnet_pid = getpid();
+	/* The idle pairs are the parent's too: a child must not take one. */
+	pool_drop();
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = v->rx_waiters = 0;
