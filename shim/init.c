@@ -44,6 +44,11 @@
 #include "shim.h"
 #include "vsock.h"
 
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h> /* glibc >= 2.32 */
+#define SF_HAVE_SINGLE_THREADED 1
+#endif
+
 bool sf_engaged; /* written only by the constructor, before main */
 __thread int sf_depth __attribute__((tls_model("initial-exec")));
 
@@ -66,8 +71,26 @@ static void adopt_inherited(void)
 	closedir(d);
 }
 
+/* Whether the process had only the forking thread when fork was called:
+ * set in prepare, read in the child, both by the forking thread. */
+static bool fork_single_threaded;
+
+/* glibc's __libc_single_threaded (sys/single_threaded.h) is true until the
+ * process first creates a thread (pthread_create clears it before the new
+ * thread runs) and, in glibc 2.36, never set back: when it says true, no
+ * other thread exists.  Without it we cannot tell, and assume threads. */
+static bool single_threaded(void)
+{
+#ifdef SF_HAVE_SINGLE_THREADED
+	return __libc_single_threaded;
+#else
+	return false;
+#endif
+}
+
 static void atfork_prepare(void)
 {
+	fork_single_threaded = single_threaded();
 	sf_report_atfork_prepare();
 	sf_vnet_atfork_prepare();
 	sf_socket_atfork_prepare();
@@ -85,7 +108,12 @@ static void atfork_parent(void)
 /* fork(2) copies the descriptor table and the memory at different
  * moments while the parent's other threads run on, so the child's copy of
  * our table may name fds it does not have, or miss sockets it does: it is
- * reconciled with the kernel's table. */
+ * reconciled with the kernel's table.  With no other thread nothing can
+ * change either table during the fork (the forking thread is inside fork,
+ * past our prepare handler), so the child's copies agree exactly as the
+ * parent's did, and the reconciliation -- a /proc/self/fd walk and an
+ * fstat per fd, most of what the shim adds to a fork -- is skipped: that is
+ * AFL++'s forkserver, forking the unmodified program once per input. */
 static void reconcile_table(void)
 {
 	for (unsigned c = 0; c < SF_FD_CHUNKS; c++) {
@@ -109,12 +137,14 @@ static void atfork_child(void)
 {
 	int saved = errno;
 	sf_capture_atfork_child();
-	sf_socket_atfork_child();
+	sf_socket_atfork_child(!fork_single_threaded);
 	sf_vnet_atfork_child();
 	sf_report_atfork_child();
-	sf_depth++;
-	reconcile_table();
-	sf_depth--;
+	if (!fork_single_threaded) {
+		sf_depth++;
+		reconcile_table();
+		sf_depth--;
+	}
 	errno = saved;
 }
 

@@ -202,9 +202,11 @@ int sf_socket_validate(const struct sf_socket *s, const char **why)
 
 void sf_socket_atfork_prepare(void) { pthread_mutex_lock(&pool_lock); }
 void sf_socket_atfork_parent(void) { pthread_mutex_unlock(&pool_lock); }
-void sf_socket_atfork_child(void)
+void sf_socket_atfork_child(bool reinit_locks)
 {
 	pthread_mutex_unlock(&pool_lock);
+	if (!reinit_locks)
+		return;
 	/* A thread of the parent may have held a socket's lock at fork; it does not
 	 * exist in the child, so every lock reachable from the table starts fresh. */
 	for (unsigned c = 0; c < SF_FD_CHUNKS; c++) {

@@ -96,6 +96,8 @@ int sf_socket_validate(const struct sf_socket *s, const char **why);
 /* pthread_atfork handlers for the pool lock (lock order: see init.c). */
 void sf_socket_atfork_prepare(void);
 void sf_socket_atfork_parent(void);
-void sf_socket_atfork_child(void);
+/* reinit_locks: the parent had other threads at fork, which may have held
+ * socket locks (see init.c). */
+void sf_socket_atfork_child(bool reinit_locks);
 
 #endif

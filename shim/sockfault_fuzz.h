@@ -27,8 +27,9 @@
 extern "C" {
 #endif
 
-/* Closes every virtual socket the last run left open and forgets the peer,
- * its script and the fault counters.  The first call switches the process
+/* Closes every virtual socket the last run left open, drops the sockets in
+ * TIME_WAIT (their ports are free again) and forgets the peer, its script
+ * and the fault counters.  The first call switches the process
  * to the virtual network. */
 void sf_fuzz_reset(void);
 

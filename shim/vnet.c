@@ -232,10 +232,12 @@ static bool overlap(const struct sf_vsock *a, const struct sf_vsock *b)
 
 static bool conflicts(const struct sf_vsock *v, const struct sf_vsock *o)
 {
-	if (o->released && o->tw_until <= sf_now_ns())
-		return false; /* a closed socket holds its port only in TIME_WAIT */
+	/* The cheap tests first: the clock is read only for a TIME_WAIT
+	 * socket on our very port, not once per socket of the network. */
 	if (o == v || !o->bound || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
 		return false;
+	if (o->released && o->tw_until <= sf_now_ns())
+		return false; /* a closed socket holds its port only in TIME_WAIT */
 	if (!overlap(v, o))
 		return false;
 	if (v->reuseport && o->reuseport)
@@ -255,28 +257,40 @@ static bool port_free(struct sf_vsock *v)
 	return true;
 }
 
-/* Frees the TIME_WAIT sockets whose time is up (TCP_TIMEWAIT_LEN, 60 s).
- * Restarts the walk after each free: vsock_unref unlinks from the list. */
-static void reap_time_wait(void)
+/* Frees the TIME_WAIT sockets whose time is up (TCP_TIMEWAIT_LEN, 60 s) at
+ * `now`.  vsock_unref unlinks and frees only the socket it is given, so the
+ * walk goes on from the successor saved before it. */
+static void reap_time_wait(uint64_t now)
 {
-	uint64_t now = sf_now_ns();
-	for (bool again = true; again;) {
-		again = false;
-		for (struct sf_vsock *o = all; o; o = o->all_next) {
-			if (o->released && o->tw_until && o->tw_until <= now) {
-				o->tw_until = 0;
-				o->bound = false;
-				vsock_unref(o);
-				again = true;
-				break;
-			}
+	for (struct sf_vsock *o = all, *next; o; o = next) {
+		next = o->all_next;
+		if (o->released && o->tw_until && o->tw_until <= now) {
+			o->tw_until = 0;
+			o->bound = false;
+			vsock_unref(o);
 		}
 	}
 }
 
+void vnet_end_time_wait(void)
+{
+	reap_time_wait(UINT64_MAX);
+}
+
+/* A socket keeps its `sig` end exactly while some fd of the program refers
+ * to it (sf_vsock_release closes it), so the list says whether the fd
+ * table has virtual entries without a walk over the table. */
+bool vnet_open_fds(void)
+{
+	for (struct sf_vsock *o = all; o; o = o->all_next)
+		if (o->sig >= 0)
+			return true;
+	return false;
+}
+
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind)
 {
-	reap_time_wait();
+	reap_time_wait(sf_now_ns());
 	if (!vaddr_is_any(a) && !vaddr_is_local(a))
 		return -EADDRNOTAVAIL;
 	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(a))
@@ -391,11 +405,82 @@ bool sf_vnet_is_hidden(int fd)
 	return (atomic_load_explicit(&hidden_map[fd >> 3], memory_order_relaxed) >> (fd & 7)) & 1;
 }
 
+/* --- the in-process pool of pairs ---
+ *
+ * A socketpair and its closes are most of what a virtual socket costs the
+ * in-process library (sockfault_fuzz.h), which makes and drops a listening
+ * and an accepted socket per input.  There (one thread, no fork by
+ * contract), a released socket's pair goes back to a small pool instead,
+ * both ends hidden: the pool's own copy of the program end and `sig`.  The
+ * next socket() gets a dup of that copy (one fcntl, no new file: the
+ * program end's fd number is still the lowest free one), and the program's
+ * close only drops its dup.  A pair is pooled only if it is clean -- no
+ * token queued, send buffer drained, O_ASYNC off (F_GETFL; O_NONBLOCK is
+ * set right at reuse) -- and was never in a kernel epoll set: epoll keeps a registration while the
+ * file lives (epoll(7), "Q6"), which the program's close no longer ends. */
+
+#define POOL_MAX 8
+static struct {
+	int prog, sig;
+	bool nb;                /* O_NONBLOCK of the program end's file */
+} pool[POOL_MAX];               /* guarded by sf_vnet_lock */
+static unsigned npool;          /* guarded by sf_vnet_lock */
+
+/* Closes every idle pair (before the program's close_range or dup2 can
+ * reach one of their numbers). */
+static void pool_drop(void)
+{
+	while (npool) {
+		npool--;
+		hidden_close(pool[npool].prog);
+		hidden_close(pool[npool].sig);
+	}
+}
+
+/* v's fds are gone (sf_vsock_release): its pair back into the pool if it
+ * can be made clean, else closed. */
+static void pool_put(struct sf_vsock *v)
+{
+	const struct sf_syscalls *libc = sf_libc();
+	bool ok = v->pool_prog >= 0 && v->sig >= 0 && npool < POOL_MAX && !v->kernel_epoll &&
+		  v->owner == vnet_pid && sf_fuzz_inprocess;
+	if (ok && v->tok) {
+		char c[64];
+		ssize_t want = 1 + v->tok_extra;
+		ok = want <= (ssize_t)sizeof(c) && libc->recv(v->pool_prog, c, (size_t)want, MSG_DONTWAIT) == want;
+	}
+	if (ok && v->full) {
+		char buf[8192]; /* more than the 4.5 KB the fill leaves: one call */
+		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
+			;
+	}
+	/* The file's flags, which the program's fcntl may have changed (the
+	 * next socket gets its O_NONBLOCK set right; O_ASYNC we do not undo). */
+	int fl = ok ? libc->fcntl(v->pool_prog, F_GETFL) : -1;
+	if (ok && (fl < 0 || (fl & O_ASYNC)))
+		ok = false;
+	if (ok) {
+		pool[npool].prog = v->pool_prog;
+		pool[npool].sig = v->sig;
+		pool[npool].nb = (fl & O_NONBLOCK) != 0;
+		npool++;
+	} else {
+		if (v->pool_prog >= 0)
+			hidden_close(v->pool_prog);
+		if (v->sig >= 0)
+			hidden_close(v->sig);
+	}
+	v->pool_prog = v->sig = -1;
+}
+
 void sf_vnet_evict(int fd)
 {
 	vnet_lock();
+	if (sf_vnet_is_hidden(fd))
+		pool_drop();
 	for (struct sf_vsock *v = all; v && sf_vnet_is_hidden(fd); v = v->all_next) {
-		if (v->sig != fd)
+		int *slot = v->sig == fd ? &v->sig : v->pool_prog == fd ? &v->pool_prog : NULL;
+		if (!slot)
 			continue;
 		int base = hidden_base > 0 ? hidden_base : 3;
 		int n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, fd + 1 > base ? fd + 1 : base);
@@ -403,7 +488,7 @@ void sf_vnet_evict(int fd)
 			n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (n >= 0) {
 			hidden_close(fd);
-			v->sig = n;
+			*slot = n;
 			hidden_mark(n, true);
 		}
 	}
@@ -416,11 +501,16 @@ int sf_vnet_close_range(unsigned first, unsigned last, int flags)
 	int r = 0;
 	unsigned from = first;
 	vnet_lock();
+	pool_drop();
 	for (;;) {
 		unsigned next = UINT32_MAX;
-		for (struct sf_vsock *v = all; v; v = v->all_next)
+		for (struct sf_vsock *v = all; v; v = v->all_next) {
 			if (v->sig >= 0 && (unsigned)v->sig >= from && (unsigned)v->sig <= last && (unsigned)v->sig < next)
 				next = (unsigned)v->sig;
+			if (v->pool_prog >= 0 && (unsigned)v->pool_prog >= from && (unsigned)v->pool_prog <= last &&
+			    (unsigned)v->pool_prog < next)
+				next = (unsigned)v->pool_prog;
+		}
 		if (next == UINT32_MAX) {
 			r = (int)sf_neg(sf_libc()->close_range(from, last, flags));
 			break;
@@ -447,6 +537,7 @@ struct sf_vsock *vsock_new(int domain, int type, int protocol)
 	v->protocol = protocol ? protocol : (v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
 	v->owner = vnet_pid;
 	v->sig = -1;
+	v->pool_prog = -1;
 	v->refs = 1;
 	/* tcp_wmem/tcp_rmem defaults for TCP, wmem/rmem_default for UDP. */
 	v->sndbuf = v->type == SOCK_STREAM ? 16384 : 212992;
@@ -473,6 +564,8 @@ void vsock_unref(struct sf_vsock *v)
 	nall--;
 	if (v->sig >= 0)
 		hidden_close(v->sig);
+	if (v->pool_prog >= 0)
+		hidden_close(v->pool_prog);
 	vbuf_free(&v->rx);
 	if (v->lk)
 		vlink_free(v);
@@ -489,19 +582,43 @@ void vsock_unref(struct sf_vsock *v)
  * the program's next socket would get.  Both ends are AF_UNIX stream sockets;
  * the program end's send buffer is made as small as the kernel allows so that
  * filling it (writability mirror) costs a few KB. */
-int vsock_make_fds(struct sf_vsock *v, int flags)
+static void learn_hidden_base(void)
 {
-	const struct sf_syscalls *libc = sf_libc();
-	int sv[2];
-	if (libc->socketpair(AF_UNIX, SOCK_STREAM | (flags & (SOCK_NONBLOCK | SOCK_CLOEXEC)), 0, sv) != 0)
-		return -errno;
-	int one = 1;
-	libc->setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
 	if (hidden_base < 0) {
 		struct rlimit rl;
 		hidden_base = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 				      rl.rlim_cur >= 64 ? (int)(rl.rlim_cur / 4 * 3) : 0;
 	}
+}
+
+int vsock_make_fds(struct sf_vsock *v, int flags)
+{
+	const struct sf_syscalls *libc = sf_libc();
+	bool nb = (flags & SOCK_NONBLOCK) != 0;
+	if (npool) {
+		unsigned k = npool - 1;
+		int fd = libc->fcntl(pool[k].prog, (flags & SOCK_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+		if (fd < 0)
+			return -errno;
+		if (pool[k].nb != nb && libc->fcntl(fd, F_SETFL, nb ? O_NONBLOCK : 0) != 0) {
+			int e = errno;
+			libc->close(fd);
+			return -e;
+		}
+		npool--;
+		v->pool_prog = pool[k].prog;
+		v->sig = pool[k].sig;
+		v->tok = v->full = false;
+		v->tok_extra = 0;
+		atomic_store(&v->nonblock, nb);
+		return fd;
+	}
+	int sv[2];
+	if (libc->socketpair(AF_UNIX, SOCK_STREAM | (flags & (SOCK_NONBLOCK | SOCK_CLOEXEC)), 0, sv) != 0)
+		return -errno;
+	int one = 1;
+	libc->setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
+	learn_hidden_base();
 	int hi = hidden_base > 0 ? libc->fcntl(sv[1], F_DUPFD_CLOEXEC, hidden_base) : -1;
 	if (hi >= 0) {
 		libc->close(sv[1]);
@@ -511,6 +628,11 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 	}
 	v->sig = sv[1];
 	hidden_mark(sv[1], true);
+	if (sf_fuzz_inprocess && hi >= 0) {
+		/* The pool's copy of the program end (see pool_put). */
+		v->pool_prog = libc->fcntl(sv[0], F_DUPFD_CLOEXEC, hidden_base);
+		hidden_mark(v->pool_prog, true);
+	}
 	v->tok = v->full = false;
 	atomic_store(&v->nonblock, (flags & SOCK_NONBLOCK) != 0);
 	return sv[0];
@@ -588,6 +710,8 @@ void sf_vsock_release(struct sf_vsock *v)
 	}
 	vwait_release(v);
 	/* Nothing waits on a released socket's fds any more. */
+	if (v->pool_prog >= 0)
+		pool_put(v);
 	if (v->sig >= 0)
 		hidden_close(v->sig);
 	v->sig = -1;
@@ -1400,7 +1524,15 @@ unsigned sf_vnet_count(void)
 
 /* --- fork --- */
 
-void sf_vnet_atfork_prepare(void) { vnet_lock(); }
+/* The limit is learnt at the first socket, or before the first fork if
+ * that comes first: a fork server's children (AFL++) inherit it instead of
+ * each asking the kernel again. */
+void sf_vnet_atfork_prepare(void)
+{
+	vnet_lock();
+	if (sf_vnet_on)
+		learn_hidden_base();
+}
 void sf_vnet_atfork_parent(void) { vnet_unlock(); }
 
 /* The child gets a copy of the parent's memory, but its peers live on in
@@ -1415,6 +1547,8 @@ void sf_vnet_atfork_child(void)
 	pthread_mutex_unlock(&sf_vnet_lock);
 	vnet_pid = getpid();
 	vlink_atfork_child();
+	/* The idle pairs are the parent's too: a child must not take one. */
+	pool_drop();
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = v->rx_waiters = 0;

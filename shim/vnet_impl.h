@@ -61,6 +61,11 @@ struct sf_vsock {
 	 * reads it without the lock. */
 	atomic_uint wake_gen;
 	int sig;                  /* the shim's end of the fd pair; -1 before accept */
+	/* In-process (sockfault_fuzz.h): the pair comes from a pool of reused
+	 * pairs and this is the pool's own, hidden copy of the program end
+	 * (the program's fd is a dup of it); -1 otherwise.  See vnet.c. */
+	int pool_prog;
+	bool kernel_epoll;        /* once registered in a kernel epoll set: never pooled */
 	bool tok;                 /* a readability token is in the program end */
 	bool full;                /* the program end's send buffer is filled */
 	bool released;            /* every fd is closed; kept alive by refs */
@@ -161,6 +166,11 @@ int vsock_opt(const struct sf_vsock *v, int level, int name);
 
 /* Ports: binds v to a (port 0: ephemeral).  -EADDRINUSE / -EADDRNOTAVAIL. */
 int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind);
+/* Frees every TIME_WAIT socket now, its time up or not (the in-process
+ * library's reset: a fresh network has none). */
+void vnet_end_time_wait(void);
+/* Whether any virtual socket still has a program fd open (lock held). */
+bool vnet_open_fds(void);
 /* The first socket of the network's list (iteration: all_next). */
 struct sf_vsock *vnet_first(void);
 /* Whether listening on v's port would clash with another listener. */

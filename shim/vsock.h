@@ -46,6 +46,12 @@
  * rx_waiter while it spins the peer's send skips the token too (the reader
  * consumes, then mirrors).
  *
+ * In-process fuzzing (sockfault_fuzz.h: one thread, no fork) a released
+ * socket's pair is not closed but kept, clean and hidden, for the next
+ * socket(), whose fd is then a dup of the kept program end (vnet.c, "the
+ * in-process pool of pairs"); a pair that was ever in a kernel epoll set is
+ * closed as usual, since the set would outlive the program's close.
+ *
  * fork: the child's copy of the network is detached from the parent's; see
  * sf_vnet_atfork_child. */
 #ifndef SF_VSOCK_H

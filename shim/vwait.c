@@ -316,6 +316,7 @@ int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll
 			vep_set_events(&veps[i], ev->events);
 		}
 		veps[i].data = ev->data.u64;
+		v->kernel_epoll = true; /* the set holds the file, not the fd (vnet.c's pool) */
 	}
 out:
 	vnet_unlock();
