@@ -174,6 +174,9 @@ void vwait_init(void);
 void vwait_release(struct sf_vsock *v);
 /* Readiness mirroring (see vsock.h); fd is the program's fd or -1. */
 void vnet_sync(struct sf_vsock *v, int fd);
+/* Makes a lazily kept readability token exact: drains it through fd if v
+ * is not readable (a recv that says EAGAIN, a kernel wait about to block). */
+void vnet_settle(struct sf_vsock *v, int fd);
 /* Wakes the threads waiting on v and mirrors its readiness. */
 void vnet_wake(struct sf_vsock *v);
 /* The same for an arrival (data, FIN, RST, connection): an edge for EPOLLET. */

@@ -480,6 +480,8 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 		vaddr_copy_out(s, &peer, addr, len);
 	}
 out:
+	if (r == -EAGAIN)
+		vnet_settle(v, fd); /* the raw waiter spins at most once (vsock.h) */
 	vnet_sync(v, fd);
 	vnet_unlock();
 	if (old)
@@ -620,6 +622,8 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	}
 	r = (long)done;
 out:
+	if (r == -EAGAIN)
+		vnet_settle(v, fd); /* the raw waiter spins at most once (vsock.h) */
 	vnet_sync(v, fd);
 	vnet_unlock();
 	/* MSG_WAITALL: keep receiving into the rest of the buffers until they

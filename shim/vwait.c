@@ -32,48 +32,73 @@ short sf_vsock_poll_mask(struct sf_vsock *v)
 	return m;
 }
 
+/* Reads the readability token (and the EPOLLET extras) back out of the
+ * program end: the kernel stops seeing the fd as readable. */
+static void drain_token(struct sf_vsock *v, int fd)
+{
+	char c[1025];
+	ssize_t want = 1 + v->tok_extra, got = sf_libc()->recv(fd, c, (size_t)want, MSG_DONTWAIT);
+	if (got == want) {
+		v->tok = false;
+		v->tok_extra = 0;
+	} else if (got > 0) {
+		v->tok_extra -= (int)got; /* the rest comes next time */
+		if (v->tok_extra < 0) {
+			v->tok = false;
+			v->tok_extra = 0;
+		}
+	}
+}
+
+static inline bool mask_readable(short m)
+{
+	return m & (POLLIN | POLLHUP | POLLERR);
+}
+
 void vnet_sync(struct sf_vsock *v, int fd)
 {
 	if (v->sig < 0 || v->owner != vnet_pid)
 		return;
+	short m = vsock_mask(v);
+	bool rd = mask_readable(m), wr = m & POLLOUT;
+	/* The token is drained lazily (vsock.h): a socket that stops being
+	 * readable keeps it until a recv says EAGAIN or one of our own kernel
+	 * waits is about to block (vnet_settle), so a ping-pong whose token is
+	 * still there when the next message arrives makes no syscall at all. */
+	bool tok = rd && !v->tok && !(fd < 0 && v->rx_waiters > 0);
+	bool fill = !wr && !v->full && fd >= 0, drain = wr && v->full;
+	if (sf_likely(!tok && !fill && !drain))
+		return;
 	const struct sf_syscalls *libc = sf_libc();
 	int saved = errno;
-	short m = vsock_mask(v);
-	bool rd = m & (POLLIN | POLLHUP | POLLERR), wr = m & POLLOUT;
-	if (rd && !v->tok && !(fd < 0 && v->rx_waiters > 0)) {
-		if (libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-			v->tok = true;
-	} else if (!rd && v->tok && fd >= 0) {
-		char c[1025];
-		ssize_t want = 1 + v->tok_extra, got = libc->recv(fd, c, (size_t)want, MSG_DONTWAIT);
-		if (got == want) {
-			v->tok = false;
-			v->tok_extra = 0;
-		} else if (got > 0) {
-			v->tok_extra -= (int)got; /* the rest comes next time */
-			if (v->tok_extra < 0) {
-				v->tok = false;
-				v->tok_extra = 0;
-			}
-		}
-	}
+	if (tok && libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+		v->tok = true;
 	/* Fill and drain in as few calls as the kernel allows: the program
 	 * end's send buffer holds far less than 8 KB (SO_SNDBUF at its minimum),
 	 * a short non-blocking AF_UNIX stream send means the buffer refused the
 	 * rest (the next one would say EAGAIN), and a stream recv takes every
 	 * queued skb up to its length, so a short one left nothing behind.  No
 	 * one else writes or reads these ends: both happen under the lock. */
-	if (!wr && !v->full && fd >= 0) {
+	if (fill) {
 		static const char filler[8192];
 		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(filler))
 			;
 		v->full = true;
-	} else if (wr && v->full) {
+	} else if (drain) {
 		char buf[8192];
 		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
 			;
 		v->full = false;
 	}
+	errno = saved;
+}
+
+void vnet_settle(struct sf_vsock *v, int fd)
+{
+	if (fd < 0 || !v->tok || v->sig < 0 || v->owner != vnet_pid || mask_readable(vsock_mask(v)))
+		return;
+	int saved = errno;
+	drain_token(v, fd);
 	errno = saved;
 }
 
@@ -432,7 +457,45 @@ void vwait_release(struct sf_vsock *v)
 	}
 }
 
+/* Drains the stale tokens of the virtual fds an epoll set watches for
+ * input, before a wait on it blocks in the kernel (vsock.h); whether one
+ * was drained.  r->fd is checked against the fd table: the number may have
+ * been closed (the kernel keeps the registration while a dup lives) and
+ * reused by another file, whose bytes are not ours to read.  The table
+ * forgets an fd before the kernel closes it (close()). */
+bool sf_vnet_epoll_settle(int epfd)
+{
+	bool any = false;
+	vnet_lock();
+	for (unsigned i = 0; i < nveps; i++) {
+		struct vep *r = &veps[i];
+		if (!r->used || r->epfd != epfd || !(r->events & EPOLLIN) || !r->v->tok)
+			continue;
+		struct sf_socket *s = sf_fd_peek(r->fd);
+		if (!s || s->v != r->v)
+			continue;
+		bool had = r->v->tok;
+		vnet_settle(r->v, r->fd);
+		any |= had && !r->v->tok;
+	}
+	vnet_unlock();
+	return any;
+}
+
 /* --- poll --- */
+
+static void settle_fd(int fd)
+{
+	struct sf_socket *s = sf_socket_get(fd);
+	if (!s)
+		return;
+	if (s->v) {
+		vnet_lock();
+		vnet_settle(s->v, fd);
+		vnet_unlock();
+	}
+	sf_socket_put(s);
+}
 
 int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
 {
@@ -469,6 +532,13 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 			uint64_t now = sf_now_ns(), l = deadline > now ? deadline - now : 0;
 			left = (struct timespec){(time_t)(l / 1000000000u), (long)(l % 1000000000u)};
 			tp = &left;
+		}
+		if (tp != &zero) {
+			/* About to block: a stale token (vsock.h) would end the
+			 * wait at once, again and again. */
+			for (nfds_t i = 0; i < n; i++)
+				if (isv[i] && (t[i].events & POLLIN))
+					settle_fd(fds[i].fd);
 		}
 		if (sf_fuzz_on && !ready && tp != &zero) {
 			/* Fuzz-peer mode: the peer acts before the wait blocks. */
