@@ -55,8 +55,11 @@ void vnet_lock(void)
 
 void vnet_unlock(void)
 {
+	struct sf_vsock *w = vwait_take_wake();
 	TSAN_RELEASE(&sf_vnet_lock);
 	pthread_mutex_unlock(&sf_vnet_lock);
+	if (w)
+		vwait_deferred_wake(w);
 }
 
 static int read_sysctl(const char *path, int dflt)
@@ -478,6 +481,7 @@ void vsock_unref(struct sf_vsock *v)
 		free(d);
 	}
 	pthread_cond_destroy(&v->cond);
+	vwait_free(v);
 	free(v);
 }
 

@@ -59,6 +59,12 @@ struct sf_vsock {
 	 * atomic because a waiter spinning before its cond wait (vnet_wait)
 	 * reads it without the lock. */
 	atomic_uint wake_gen;
+	/* The last wait on this socket outlasted the spin window: the next one
+	 * sleeps at once (vnet_wait). */
+	bool spin_off;
+	/* Threads that will wake this socket's sleepers right after dropping
+	 * the lock (vnet_notify); the memory is not freed while any are left. */
+	atomic_int wakers;
 	int sig;                  /* the shim's end of the fd pair; -1 before accept */
 	bool tok;                 /* a readability token is in the program end */
 	bool full;                /* the program end's send buffer is filled */
@@ -172,6 +178,12 @@ struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
 short vsock_mask(struct sf_vsock *v);
 void vwait_init(void);
 void vwait_release(struct sf_vsock *v);
+/* The wake vnet_notify deferred to the unlock: vnet_unlock takes it under
+ * the lock and makes it after (vwait_deferred_wake); vwait_free, before a
+ * socket's memory goes, waits for those still to be made. */
+struct sf_vsock *vwait_take_wake(void);
+void vwait_deferred_wake(struct sf_vsock *v);
+void vwait_free(struct sf_vsock *v);
 /* Readiness mirroring (see vsock.h); fd is the program's fd or -1. */
 void vnet_sync(struct sf_vsock *v, int fd);
 /* Makes a lazily kept readability token exact: drains it through fd if v

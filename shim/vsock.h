@@ -52,15 +52,20 @@
  * touches two sockets (send fills the peer's buffer and changes our
  * writability; close resets the peer; connect touches the listener and
  * creates a third), and one lock makes each of those atomic with no order
- * between peers to get wrong.  Each socket has its own condition variable,
- * so a wakeup reaches only the threads waiting on that socket.  Sharding the
- * lock is a later step.  Before its condition wait a blocking call spins,
- * lock dropped, for up to 20 us (only with more than one CPU online; never
- * in fuzz-peer mode) watching the socket's wake_gen counter, which every
- * wakeup bumps under the lock: a two-thread ping-pong then answers without
- * a futex sleep/wake round trip, and since the waiter counts as an
- * rx_waiter while it spins the peer's send skips the token too (the reader
- * consumes, then mirrors).
+ * between peers to get wrong.  Each socket has its own wakeup word
+ * (wake_gen, bumped under the lock by every wakeup, a futex the sleepers
+ * wait on), so a wakeup reaches only the threads waiting on that socket;
+ * the futex wake itself is made right after the waker drops the lock, so
+ * the sleeper does not wake only to block on it.  Sharding the lock is a
+ * later step.  Before it sleeps a blocking call spins, lock dropped, for up
+ * to 20 us (only with more than one CPU online; never in fuzz-peer mode)
+ * watching wake_gen: a two-thread ping-pong then answers without a futex
+ * sleep/wake round trip, and since the waiter counts as an rx_waiter while
+ * it spins the peer's send skips the token too (the reader consumes, then
+ * mirrors).  The spin adapts: a wait whose spin ran out sleeps at once the
+ * next time, until a sleep ends within a quarter of the window (the peer is
+ * answering fast again) -- on busy cores the peer is often not running, and
+ * spinning would only take the CPU it needs.
  *
  * fork: the child's copy of the network is detached from the parent's; see
  * sf_vnet_atfork_child. */

@@ -589,8 +589,14 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			goto out;
 		}
 		if (v->rx.len) {
+			/* Only a peer that could not send (no room, or not
+			 * writable: tcp_poll) has anything to wake for.  Its
+			 * waiters are those of its socket, and in a ping-pong
+			 * that is its own recv: waking that for nothing costs a
+			 * futex round trip per message. */
+			bool was_blocked = v->peer && !peer_has_room(v->peer);
 			done = vbuf_get_iov(&v->rx, iov, cnt, want, peek, discard);
-			if (!peek && v->peer)
+			if (!peek && was_blocked)
 				vnet_wake(v->peer); /* room for its sends */
 			break; /* MSG_WAITALL continues below, unlocked */
 		}

@@ -5,9 +5,13 @@
 #include "vnet_impl.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "env.h"
@@ -102,14 +106,55 @@ void vnet_settle(struct sf_vsock *v, int fd)
 	errno = saved;
 }
 
+static void futex_wake_all(struct sf_vsock *v)
+{
+	int saved = errno;
+	syscall(SYS_futex, &v->wake_gen, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+	errno = saved;
+}
+
+/* The socket whose sleepers this thread wakes once it drops the lock
+ * (vnet_unlock).  Woken under the lock, a sleeper runs at once on the other
+ * core only to block on the lock the waker still holds: a second sleep and
+ * wake per message.  v->wakers keeps v's memory alive until the wake is
+ * made (vwait_free). */
+static __thread struct sf_vsock *pending_wake __attribute__((tls_model("initial-exec")));
+
 void vnet_notify(struct sf_vsock *v)
 {
 	/* Release: a spinner that sees the new value and then takes the lock
 	 * sees the state change (the lock orders it anyway; this keeps the
 	 * spinner's read of the counter itself well defined). */
 	atomic_fetch_add_explicit(&v->wake_gen, 1, memory_order_release);
-	if (v->waiters)
-		pthread_cond_broadcast(&v->cond);
+	if (!v->waiters || pending_wake == v)
+		return;
+	if (pending_wake) {
+		futex_wake_all(v); /* one deferred wake per unlock; this one now */
+		return;
+	}
+	atomic_fetch_add_explicit(&v->wakers, 1, memory_order_relaxed);
+	pending_wake = v;
+}
+
+struct sf_vsock *vwait_take_wake(void)
+{
+	struct sf_vsock *v = pending_wake;
+	pending_wake = NULL;
+	return v;
+}
+
+void vwait_deferred_wake(struct sf_vsock *v)
+{
+	futex_wake_all(v);
+	/* Release: the free that sees 0 comes after our last access. */
+	atomic_fetch_sub_explicit(&v->wakers, 1, memory_order_release);
+}
+
+void vwait_free(struct sf_vsock *v)
+{
+	/* A waker between its unlock and its futex call: one syscall away. */
+	while (atomic_load_explicit(&v->wakers, memory_order_acquire))
+		sched_yield();
 }
 
 void vnet_wake(struct sf_vsock *v)
@@ -153,6 +198,12 @@ static bool spin_ok;
  * latency, each way.  Bounded by time so that a real wait (the peer
  * computing, a slow client) costs at most this much CPU more. */
 #define SPIN_NS 20000u
+/* A sleep shorter than this turns the spin back on (vnet_wait).  Well below
+ * SPIN_NS: a futex sleep and wake on a loaded machine often takes 5-15 us,
+ * and re-enabling on those only brings back spins that time out (measured
+ * with bench_virtual under load: a quarter of the window keeps the spin on
+ * when the peer answers fast, off when the cores are busy). */
+#define SPIN_BACK_NS (SPIN_NS / 4)
 
 static inline void cpu_relax(void)
 {
@@ -191,32 +242,52 @@ static bool vnet_spin(struct sf_vsock *v, uint64_t deadline)
 int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
+	uint64_t start = 0;
 	if (sf_fuzz_on) {
 		/* Fuzz-peer mode: the peer acts, the clock jumps, or the run ends. */
 		if (sf_fuzz_peer_wait(v, deadline, &r))
 			return r;
 		sf_fuzz_peer_blocked_locked(1);
-	} else if (spin_ok && vnet_spin(v, deadline)) {
-		/* Woken while spinning: like a cond wakeup, the caller checks
-		 * the state again (and loops, waiting again, if it is not what it
-		 * waits for). */
-		return 0;
-	}
-	v->waiters++;
-	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
-	if (deadline == UINT64_MAX) {
-		pthread_cond_wait(&v->cond, &sf_vnet_lock);
-	} else {
-		if (sf_now_ns() >= deadline) {
-			r = -EAGAIN;
+	} else if (spin_ok) {
+		/* The spin adapts (vsock.h): it runs only while this socket's
+		 * waits end within the spin window.  When the cores are busy the
+		 * peer may not be running at all, and spinning only takes the CPU
+		 * it needs; a sleep that ended quickly (the peer is back to
+		 * answering fast) turns it on again. */
+		if (!v->spin_off) {
+			if (vnet_spin(v, deadline))
+				return 0; /* like a cond wakeup: the caller checks again */
+			v->spin_off = true;
 		} else {
-			struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
-			if (pthread_cond_timedwait(&v->cond, &sf_vnet_lock, &ts) == ETIMEDOUT)
-				r = -EAGAIN;
+			start = sf_now_ns();
 		}
 	}
-	TSAN_ACQUIRE(&sf_vnet_lock);
-	v->waiters--;
+	/* The sleep is a futex wait on wake_gen itself, not a condition
+	 * variable: glibc's condvar costs several futex calls per wakeup (its
+	 * group switching, the mutex handed back), a bare futex one each side.
+	 * No wakeup is lost: wake_gen only moves under the lock, read here under
+	 * it, and FUTEX_WAIT returns at once if it moved since (futex(2)).  A
+	 * signal (EINTR) is a spurious wakeup: the caller checks again, as after
+	 * pthread_cond_wait. */
+	unsigned gen = atomic_load_explicit(&v->wake_gen, memory_order_relaxed);
+	if (deadline != UINT64_MAX && sf_now_ns() >= deadline) {
+		r = -EAGAIN;
+	} else {
+		v->waiters++;
+		struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+		int saved = errno;
+		vnet_unlock();
+		long rc = syscall(SYS_futex, &v->wake_gen, FUTEX_WAIT_BITSET_PRIVATE, gen,
+				  deadline == UINT64_MAX ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+		bool timed_out = rc != 0 && errno == ETIMEDOUT;
+		errno = saved;
+		vnet_lock();
+		v->waiters--;
+		if (timed_out && atomic_load_explicit(&v->wake_gen, memory_order_relaxed) == gen)
+			r = -EAGAIN;
+	}
+	if (start && !r && sf_now_ns() - start < SPIN_BACK_NS)
+		v->spin_off = false;
 	if (sf_fuzz_on)
 		sf_fuzz_peer_blocked_locked(-1);
 	return r;
