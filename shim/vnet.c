@@ -1417,6 +1417,8 @@ void sf_vnet_atfork_child(void)
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
 		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = v->rx_waiters = 0;
+		/* a parent thread's pending wake does not exist here */
+		atomic_store_explicit(&v->wakers, 0, memory_order_relaxed);
 		v->bound = false;
 	}
 }
