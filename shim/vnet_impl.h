@@ -105,6 +105,11 @@ struct sf_vsock {
 	bool fin_first;           /* we sent our FIN before the peer's arrived */
 	uint64_t tw_until;        /* released in TIME_WAIT: holds its port until then */
 	struct vaddr syn_dst;     /* VS_SYN: where the connect goes */
+	/* A blocking recv waiting on the empty stream, offering its buffers
+	 * for a direct copy (vtcp.c); ho_busy: a send is copying into them with
+	 * the lock dropped (nothing else enters rx meanwhile). */
+	struct vhandoff *ho;
+	bool ho_busy;
 	int et_regs;              /* epoll registrations with EPOLLET */
 	int tok_extra;            /* tokens beyond the first (edges for EPOLLET) */
 
