@@ -152,7 +152,13 @@ void vwait_deferred_wake(struct sf_vsock *v)
 
 void vwait_free(struct sf_vsock *v)
 {
-	/* A waker between its unlock and its futex call: one syscall away. */
+	if (pending_wake == v) {
+		/* Our own wake, not made yet: nobody is left to wake. */
+		pending_wake = NULL;
+		atomic_fetch_sub_explicit(&v->wakers, 1, memory_order_relaxed);
+	}
+	/* Another thread between its unlock and its futex call: one syscall
+	 * away. */
 	while (atomic_load_explicit(&v->wakers, memory_order_acquire))
 		sched_yield();
 }
