@@ -324,6 +324,10 @@ struct vepfd {
 	bool known;       /* created by epoll_create*, not closed since */
 	int kernel_regs;  /* kernel fds added (minus deleted) */
 	unsigned cursor;  /* where the next scan starts (fairness) */
+	/* Registrations in the set with EPOLLET or EPOLLONESHOT (the kernel
+	 * keeps those: no shortcut); kept across a re-creation of the number,
+	 * where stale records may still count (only the shortcut is lost). */
+	int special;
 };
 static struct vepfd *epfds; /* allocated by the constructor; entries under sf_vnet_lock */
 
@@ -352,6 +356,7 @@ struct vep {
 #define VEP_TAG 0x5346564eull /* "SFVN" in the high half of epoll_data */
 static struct vep *veps;  /* guarded by sf_vnet_lock */
 static unsigned nveps;    /* guarded by sf_vnet_lock */
+static unsigned veps_hi;  /* above every record ever used; guarded by sf_vnet_lock */
 
 static int vep_alloc(void)
 {
@@ -369,13 +374,26 @@ static int vep_alloc(void)
 	return i;
 }
 
+static struct vepfd *vepfd_of(int epfd)
+{
+	return epfds && epfd >= 0 && epfd < VEPFD_MAX ? &epfds[epfd] : NULL;
+}
+
+/* e->epfd is set. */
 static void vep_set_events(struct vep *e, uint32_t events)
 {
+	struct vepfd *f = vepfd_of(e->epfd);
 	if (e->used && (e->events & EPOLLET))
 		e->v->et_regs--;
+	if (f && e->used && (e->events & (EPOLLET | EPOLLONESHOT)) && f->special > 0)
+		f->special--;
 	e->events = events;
 	if (events & EPOLLET)
 		e->v->et_regs++;
+	if (f && (events & (EPOLLET | EPOLLONESHOT)))
+		f->special++;
+	if (e - veps >= (long)veps_hi)
+		veps_hi = (unsigned)(e - veps) + 1;
 }
 
 int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev)
@@ -458,7 +476,7 @@ void sf_vnet_epoll_created(int epfd)
 	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
 		return;
 	vnet_lock();
-	epfds[epfd] = (struct vepfd){.known = true};
+	epfds[epfd] = (struct vepfd){.known = true, .special = epfds[epfd].special};
 	vnet_unlock();
 }
 
@@ -499,14 +517,11 @@ int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max)
 	int n = 0;
 	vnet_lock();
 	struct vepfd *e = &epfds[epfd];
-	if (!e->known || e->kernel_regs)
-		goto out;
-	for (unsigned i = 0; i < nveps; i++)
-		if (veps[i].used && veps[i].epfd == epfd && (veps[i].events & (EPOLLET | EPOLLONESHOT)))
-			goto out; /* edges and one-shots: the kernel keeps those */
+	if (!e->known || e->kernel_regs || e->special || !veps_hi)
+		goto out; /* edges and one-shots: the kernel keeps those */
 	unsigned start = e->cursor;
-	for (unsigned k = 0; k < nveps && n < max; k++) {
-		unsigned i = (start + k) % nveps;
+	for (unsigned k = 0; k < veps_hi && n < max; k++) {
+		unsigned i = (start + k) % veps_hi;
 		struct vep *r = &veps[i];
 		if (!r->used || r->epfd != epfd)
 			continue;
