@@ -52,11 +52,11 @@ struct sf_vsock {
 	int domain, type, protocol;
 	pid_t owner;              /* the process this network belongs to (fork) */
 	enum vstate state;
-	pthread_cond_t cond;      /* waits on this socket (recv, send, accept) */
-	int waiters;              /* threads in cond waits, to skip needless wakeups */
+	int waiters;              /* threads asleep on wake_gen (recv, send, accept),
+				   * to skip needless futex wakes */
 	int rx_waiters;           /* of which in recv/accept: they consume, then mirror */
 	/* Bumped (under the lock) by every wakeup of this socket's waiters;
-	 * atomic because a waiter spinning before its cond wait (vnet_wait)
+	 * atomic because a waiter spinning before its sleep (vnet_wait)
 	 * reads it without the lock. */
 	atomic_uint wake_gen;
 	/* The last wait on this socket outlasted the spin window: the next one

@@ -1,5 +1,5 @@
 /* Readiness of virtual sockets (see vsock.h): what poll reports, the
- * kernel-visible mirror (token, filler), the condition-variable waits of
+ * kernel-visible mirror (token, filler), the futex waits of
  * blocking calls, epoll registrations of virtual fds and the shortcut for
  * all-virtual epoll sets, and poll over mixed virtual and kernel fds. */
 #include "vnet_impl.h"
@@ -198,7 +198,7 @@ uint64_t vnet_deadline(const struct timeval *tv)
  * the program makes), read-only afterwards. */
 static bool spin_ok;
 
-/* How long a blocking call spins before its cond wait.  Ping-pong between
+/* How long a blocking call spins before it sleeps.  Ping-pong between
  * two threads on two cores answers in a few microseconds; sleeping costs a
  * futex wait, and the peer a futex wake, plus the scheduler's wakeup
  * latency, each way.  Bounded by time so that a real wait (the peer
