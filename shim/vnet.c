@@ -45,7 +45,6 @@ static unsigned nall;            /* guarded by sf_vnet_lock */
 static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
 static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds */
 static _Atomic unsigned char *hidden_map; /* written once by the constructor; see hidden_mark */
-static pthread_condattr_t cond_attr; /* set by the constructor: CLOCK_MONOTONIC */
 
 void vnet_lock(void)
 {
@@ -55,8 +54,11 @@ void vnet_lock(void)
 
 void vnet_unlock(void)
 {
+	struct sf_vsock *w = vwait_take_wake();
 	TSAN_RELEASE(&sf_vnet_lock);
 	pthread_mutex_unlock(&sf_vnet_lock);
+	if (w)
+		vwait_deferred_wake(w);
 }
 
 static int read_sysctl(const char *path, int dflt)
@@ -79,8 +81,6 @@ void sf_vnet_init(void)
 	sf_vnet_on = true;
 	sf_vnet_wmem_max = read_sysctl("/proc/sys/net/core/wmem_max", 212992);
 	sf_vnet_rmem_max = read_sysctl("/proc/sys/net/core/rmem_max", 212992);
-	pthread_condattr_init(&cond_attr);
-	pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC);
 	vnet_pid = getpid();
 	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
 	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
@@ -542,7 +542,6 @@ struct sf_vsock *vsock_new(int domain, int type, int protocol)
 	/* tcp_wmem/tcp_rmem defaults for TCP, wmem/rmem_default for UDP. */
 	v->sndbuf = v->type == SOCK_STREAM ? 16384 : 212992;
 	v->rcvbuf = v->type == SOCK_STREAM ? 131072 : 212992;
-	pthread_cond_init(&v->cond, &cond_attr);
 	v->all_next = all;
 	if (all)
 		all->all_prev = v;
@@ -573,7 +572,7 @@ void vsock_unref(struct sf_vsock *v)
 		n = d->next;
 		free(d);
 	}
-	pthread_cond_destroy(&v->cond);
+	vwait_free(v);
 	free(v);
 }
 
@@ -1550,8 +1549,9 @@ void sf_vnet_atfork_child(void)
 	/* The idle pairs are the parent's too: a child must not take one. */
 	pool_drop();
 	for (struct sf_vsock *v = all; v; v = v->all_next) {
-		pthread_cond_init(&v->cond, &cond_attr);
 		v->waiters = v->rx_waiters = 0;
+		/* a parent thread's pending wake does not exist here */
+		atomic_store_explicit(&v->wakers, 0, memory_order_relaxed);
 		v->bound = false;
 	}
 }

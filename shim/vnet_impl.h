@@ -53,13 +53,19 @@ struct sf_vsock {
 	int domain, type, protocol;
 	pid_t owner;              /* the process this network belongs to (fork) */
 	enum vstate state;
-	pthread_cond_t cond;      /* waits on this socket (recv, send, accept) */
-	int waiters;              /* threads in cond waits, to skip needless wakeups */
+	int waiters;              /* threads asleep on wake_gen (recv, send, accept),
+				   * to skip needless futex wakes */
 	int rx_waiters;           /* of which in recv/accept: they consume, then mirror */
 	/* Bumped (under the lock) by every wakeup of this socket's waiters;
-	 * atomic because a waiter spinning before its cond wait (vnet_wait)
+	 * atomic because a waiter spinning before its sleep (vnet_wait)
 	 * reads it without the lock. */
 	atomic_uint wake_gen;
+	/* The last wait on this socket outlasted the spin window: the next one
+	 * sleeps at once (vnet_wait). */
+	bool spin_off;
+	/* Threads that will wake this socket's sleepers right after dropping
+	 * the lock (vnet_notify); the memory is not freed while any are left. */
+	atomic_int wakers;
 	int sig;                  /* the shim's end of the fd pair; -1 before accept */
 	/* In-process (sockfault_fuzz.h): the pair comes from a pool of reused
 	 * pairs and this is the pool's own, hidden copy of the program end
@@ -105,6 +111,11 @@ struct sf_vsock {
 	bool fin_first;           /* we sent our FIN before the peer's arrived */
 	uint64_t tw_until;        /* released in TIME_WAIT: holds its port until then */
 	struct vaddr syn_dst;     /* VS_SYN: where the connect goes */
+	/* A blocking recv waiting on the empty stream, offering its buffers
+	 * for a direct copy (vtcp.c); ho_busy: a send is copying into them with
+	 * the lock dropped (nothing else enters rx meanwhile). */
+	struct vhandoff *ho;
+	bool ho_busy;
 	int et_regs;              /* epoll registrations with EPOLLET */
 	int tok_extra;            /* tokens beyond the first (edges for EPOLLET) */
 
@@ -187,8 +198,17 @@ struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening);
 short vsock_mask(struct sf_vsock *v);
 void vwait_init(void);
 void vwait_release(struct sf_vsock *v);
+/* The wake vnet_notify deferred to the unlock: vnet_unlock takes it under
+ * the lock and makes it after (vwait_deferred_wake); vwait_free, before a
+ * socket's memory goes, waits for those still to be made. */
+struct sf_vsock *vwait_take_wake(void);
+void vwait_deferred_wake(struct sf_vsock *v);
+void vwait_free(struct sf_vsock *v);
 /* Readiness mirroring (see vsock.h); fd is the program's fd or -1. */
 void vnet_sync(struct sf_vsock *v, int fd);
+/* Makes a lazily kept readability token exact: drains it through fd if v
+ * is not readable (a recv that says EAGAIN, a kernel wait about to block). */
+void vnet_settle(struct sf_vsock *v, int fd);
 /* Wakes the threads waiting on v and mirrors its readiness. */
 void vnet_wake(struct sf_vsock *v);
 /* The same for an arrival (data, FIN, RST, connection): an edge for EPOLLET. */

@@ -17,34 +17,62 @@
  * that a wait the shim does not see -- a kernel epoll set, a raw syscall --
  * still wakes up:
  *
- *   readable  <=> one token byte sits in the program end's receive queue
- *                 (written through `sig` when the socket becomes readable,
- *                 consumed through the program's fd when it stops being so);
+ *   readable   => one token byte sits in the program end's receive queue
+ *                 (written through `sig` when the socket becomes readable);
  *   writable  <=> the program end's (tiny, 4.5 KB) send buffer is not full
  *                 (it is filled through the program's fd when the virtual
  *                 socket stops being writable and drained through `sig`
  *                 when it becomes writable again).
  *
+ * The token is drained lazily: a recv that empties the socket leaves it
+ * there, so a socket that becomes readable again while it is still there
+ * costs no syscall (a ping-pong makes none for the mirror).  A stale token
+ * only means that a wait the shim does not see may report the fd readable
+ * once while a read would find nothing, which Linux itself allows (select(2)
+ * BUGS: "may report a socket file descriptor as ready for reading, while
+ * nevertheless a subsequent read blocks"; epoll(7) advises non-blocking fds
+ * for the same reason).  The token is made exact (drained through the
+ * program's fd if the socket is not readable, vnet_settle):
+ *   - when a recv/read/accept on the socket says EAGAIN, so a non-blocking
+ *     program waiting raw spins at most once;
+ *   - before a wait the shim makes in the kernel would block (poll, ppoll,
+ *     select, pselect over a set with the fd; the epoll_wait family over a
+ *     set it is registered in for input), so our own waits never spin.
+ * Edge-triggered registrations get one more token byte per arrival while
+ * the token is there, stale or not (tok_extra; Linux signals every
+ * arrival).
+ *
  * Transitions to "ready" can happen on another thread's call on another
  * socket (the peer's send), which has `sig`; transitions to "not ready" only
- * happen in a call on this socket, which has the program's fd.  The exact
- * poll bits (POLLHUP, POLLERR, POLLRDHUP) come from sf_vsock_poll_mask when
- * the shim sees the wait; the kernel only provides the wakeup.
+ * happen in a call on this socket, or a wait over it, which has the
+ * program's fd.  The exact poll bits (POLLHUP, POLLERR, POLLRDHUP) come from
+ * sf_vsock_poll_mask when the shim sees the wait; the kernel only provides
+ * the wakeup.
  *
  * Locking: one network lock (vnet.c, `net_lock`) guards every virtual socket
  * and the tables.  Why not one lock per socket: nearly every state change
  * touches two sockets (send fills the peer's buffer and changes our
  * writability; close resets the peer; connect touches the listener and
  * creates a third), and one lock makes each of those atomic with no order
- * between peers to get wrong.  Each socket has its own condition variable,
- * so a wakeup reaches only the threads waiting on that socket.  Sharding the
- * lock is a later step.  Before its condition wait a blocking call spins,
- * lock dropped, for up to 20 us (only with more than one CPU online; never
- * in fuzz-peer mode) watching the socket's wake_gen counter, which every
- * wakeup bumps under the lock: a two-thread ping-pong then answers without
- * a futex sleep/wake round trip, and since the waiter counts as an
- * rx_waiter while it spins the peer's send skips the token too (the reader
- * consumes, then mirrors).
+ * between peers to get wrong.  Each socket has its own wakeup word
+ * (wake_gen, bumped under the lock by every wakeup, a futex the sleepers
+ * wait on), so a wakeup reaches only the threads waiting on that socket;
+ * the futex wake itself is made right after the waker drops the lock, so
+ * the sleeper does not wake only to block on it.  Sharding the lock is a
+ * later step.  Before it sleeps a blocking call spins, lock dropped, for up
+ * to 20 us (only with more than one CPU online; never in fuzz-peer mode)
+ * watching wake_gen: a two-thread ping-pong then answers without a futex
+ * sleep/wake round trip, and since the waiter counts as an rx_waiter while
+ * it spins the peer's send skips the token too (the reader consumes, then
+ * mirrors).  The spin adapts: a wait whose spin ran out sleeps at once the
+ * next time, until a sleep ends within a quarter of the window (the peer is
+ * answering fast again) -- on busy cores the peer is often not running, and
+ * spinning would only take the CPU it needs.
+ *
+ * Streams: a blocking recv waiting on an empty socket offers its buffers,
+ * and the peer's next send copies straight into them, with the lock
+ * dropped, instead of through the ring (vtcp.c, the direct hand-off): one
+ * memcpy per byte instead of two, and none under the lock.
  *
  * In-process fuzzing (sockfault_fuzz.h: one thread, no fork) a released
  * socket's pair is not closed but kept, clean and hidden, for the next
@@ -126,6 +154,9 @@ void sf_vnet_fd_gone(int fd);
  * fds, without entering the kernel; 0 when there are none or the set does
  * not qualify. */
 int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max);
+/* Before a wait on epfd blocks in the kernel: drains the stale readability
+ * tokens of its virtual fds (see above); whether there were any. */
+bool sf_vnet_epoll_settle(int epfd);
 
 /* Invariant checker: 0, or -EINVAL with the broken invariant in *why. */
 int sf_vsock_validate(struct sf_vsock *v, const char **why);

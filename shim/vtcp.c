@@ -502,11 +502,60 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 		vaddr_copy_out(s, &peer, addr, len);
 	}
 out:
+	if (r == -EAGAIN)
+		vnet_settle(v, fd); /* the raw waiter spins at most once (vsock.h) */
 	vnet_sync(v, fd);
 	vnet_unlock();
 	if (old)
 		sf_socket_put(old); /* a stale entry: its release takes the lock */
 	return r;
+}
+
+/* The direct hand-off of a stream (vsock.h): a blocking recv that finds
+ * nothing to read publishes its buffers in its socket (v->ho) while it
+ * waits, and the peer's next send copies straight into them -- one copy
+ * instead of two, made with the lock dropped -- up to what the recv asked
+ * for, then wakes it; the recv returns what it got as if it had read it
+ * from the ring.  Only an empty ring is bypassed, so the order of the bytes
+ * is kept; while the copy runs ho_busy keeps other sends out of the ring,
+ * and the recv does not return before it is done (its buffers are being
+ * written).  Not offered for MSG_PEEK, MSG_TRUNC, an empty recv or in
+ * fuzz-peer mode (the peer script writes rx itself). */
+struct vhandoff {
+	const struct iovec *iov;
+	int cnt;
+	size_t want;  /* at most this much */
+	size_t done;  /* what the send copied */
+	bool busy;    /* the send is copying */
+};
+
+/* Copies n bytes of src (after skipping `skip`) to the start of dst. */
+static void iov_copy(const struct iovec *dst, int dcnt, const struct iovec *src, int scnt, size_t skip, size_t n)
+{
+	int di = 0, si = 0;
+	size_t doff = 0, soff = skip;
+	while (si < scnt && soff >= src[si].iov_len)
+		soff -= src[si++].iov_len;
+	while (n && di < dcnt && si < scnt) {
+		size_t k = dst[di].iov_len - doff, sk = src[si].iov_len - soff;
+		if (k > sk)
+			k = sk;
+		if (k > n)
+			k = n;
+		if (k)
+			memcpy((char *)dst[di].iov_base + doff, (const char *)src[si].iov_base + soff, k);
+		n -= k;
+		doff += k;
+		soff += k;
+		if (doff == dst[di].iov_len) {
+			di++;
+			doff = 0;
+		}
+		if (soff == src[si].iov_len) {
+			si++;
+			soff = 0;
+		}
+	}
 }
 
 /* Flattens an iovec array's total length (capped). */
@@ -562,6 +611,29 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		if (done == want)
 			break;
+		if (p->ho_busy) {
+			/* Another thread of ours is copying into the reader's
+			 * buffers: the lock_sock of a send, held for a memcpy. */
+			vnet_wait(v, UINT64_MAX);
+			continue;
+		}
+		struct vhandoff *h = p->ho;
+		if (h && !p->rx.len && !p->lk) { /* a link delays what it carries */
+			size_t n = want - done < h->want ? want - done : h->want;
+			p->ho = NULL;
+			h->busy = p->ho_busy = true;
+			p->refs++; /* p may be closed by another thread meanwhile */
+			vnet_unlock();
+			iov_copy(h->iov, h->cnt, iov, cnt, done, n);
+			vnet_lock();
+			h->done = n;
+			h->busy = p->ho_busy = false;
+			done += n;
+			vnet_arrive(p); /* the reader, and sends waiting for ho_busy: */
+			vnet_notify(v);
+			vsock_unref(p);
+			continue;
+		}
 		size_t cap = vtcp_capacity(p);
 		size_t n = vbuf_put_iov(&p->rx, cap, iov, cnt, done, want - done);
 		if (n) {
@@ -611,8 +683,14 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		size_t ready = vtcp_rx_ready(v);
 		if (ready) {
+			/* Only a peer that could not send (no room, or not
+			 * writable: tcp_poll) has anything to wake for.  Its
+			 * waiters are those of its socket, and in a ping-pong
+			 * that is its own recv: waking that for nothing costs a
+			 * futex round trip per message. */
+			bool was_blocked = v->peer && !peer_has_room(v->peer);
 			done = vbuf_get_iov(&v->rx, iov, cnt, want < ready ? want : ready, peek, discard);
-			if (!peek && v->peer)
+			if (!peek && was_blocked)
 				vnet_wake(v->peer); /* room for its sends */
 			break; /* MSG_WAITALL continues below, unlocked */
 		}
@@ -630,7 +708,23 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -EAGAIN;
 			goto out;
 		}
+		struct vhandoff h;
+		bool offer = want && !peek && !discard && !v->ho && !sf_fuzz_on && !v->lk;
+		if (offer) {
+			h = (struct vhandoff){.iov = iov, .cnt = cnt, .want = want};
+			v->ho = &h;
+		}
 		int w = vnet_wait_rx(v, deadline);
+		if (offer) {
+			while (h.busy) /* a send is copying into our buffers */
+				vnet_wait_rx(v, UINT64_MAX);
+			if (v->ho == &h)
+				v->ho = NULL;
+			if (h.done) {
+				done = h.done;
+				break;
+			}
+		}
 		if (!want) {
 			/* tcp_recvmsg's do { } while (len > 0): an empty blocking
 			 * recv waits once (data, FIN or SO_RCVTIMEO), then 0. */
@@ -644,6 +738,8 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	}
 	r = (long)done;
 out:
+	if (r == -EAGAIN)
+		vnet_settle(v, fd); /* the raw waiter spins at most once (vsock.h) */
 	vnet_sync(v, fd);
 	vnet_unlock();
 	/* MSG_WAITALL: keep receiving into the rest of the buffers until they

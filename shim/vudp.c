@@ -375,6 +375,8 @@ long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		free(d);
 	}
 out:
+	if (r == -EAGAIN)
+		vnet_settle(v, fd); /* the raw waiter spins at most once (vsock.h) */
 	vnet_sync(v, fd);
 	vnet_unlock();
 	return r;

@@ -1,13 +1,17 @@
 /* Readiness of virtual sockets (see vsock.h): what poll reports, the
- * kernel-visible mirror (token, filler), the condition-variable waits of
+ * kernel-visible mirror (token, filler), the futex waits of
  * blocking calls, epoll registrations of virtual fds and the shortcut for
  * all-virtual epoll sets, and poll over mixed virtual and kernel fds. */
 #include "vnet_impl.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "env.h"
@@ -32,43 +36,59 @@ short sf_vsock_poll_mask(struct sf_vsock *v)
 	return m;
 }
 
+/* Reads the readability token (and the EPOLLET extras) back out of the
+ * program end: the kernel stops seeing the fd as readable. */
+static void drain_token(struct sf_vsock *v, int fd)
+{
+	char c[1025];
+	ssize_t want = 1 + v->tok_extra, got = sf_libc()->recv(fd, c, (size_t)want, MSG_DONTWAIT);
+	if (got == want) {
+		v->tok = false;
+		v->tok_extra = 0;
+	} else if (got > 0) {
+		v->tok_extra -= (int)got; /* the rest comes next time */
+		if (v->tok_extra < 0) {
+			v->tok = false;
+			v->tok_extra = 0;
+		}
+	}
+}
+
+static inline bool mask_readable(short m)
+{
+	return m & (POLLIN | POLLHUP | POLLERR);
+}
+
 void vnet_sync(struct sf_vsock *v, int fd)
 {
 	if (v->sig < 0 || v->owner != vnet_pid)
 		return;
+	short m = vsock_mask(v);
+	bool rd = mask_readable(m), wr = m & POLLOUT;
+	/* The token is drained lazily (vsock.h): a socket that stops being
+	 * readable keeps it until a recv says EAGAIN or one of our own kernel
+	 * waits is about to block (vnet_settle), so a ping-pong whose token is
+	 * still there when the next message arrives makes no syscall at all. */
+	bool tok = rd && !v->tok && !(fd < 0 && v->rx_waiters > 0);
+	bool fill = !wr && !v->full && fd >= 0, drain = wr && v->full;
+	if (sf_likely(!tok && !fill && !drain))
+		return;
 	const struct sf_syscalls *libc = sf_libc();
 	int saved = errno;
-	short m = vsock_mask(v);
-	bool rd = m & (POLLIN | POLLHUP | POLLERR), wr = m & POLLOUT;
-	if (rd && !v->tok && !(fd < 0 && v->rx_waiters > 0)) {
-		if (libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-			v->tok = true;
-	} else if (!rd && v->tok && fd >= 0) {
-		char c[1025];
-		ssize_t want = 1 + v->tok_extra, got = libc->recv(fd, c, (size_t)want, MSG_DONTWAIT);
-		if (got == want) {
-			v->tok = false;
-			v->tok_extra = 0;
-		} else if (got > 0) {
-			v->tok_extra -= (int)got; /* the rest comes next time */
-			if (v->tok_extra < 0) {
-				v->tok = false;
-				v->tok_extra = 0;
-			}
-		}
-	}
+	if (tok && libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+		v->tok = true;
 	/* Fill and drain in as few calls as the kernel allows: the program
 	 * end's send buffer holds far less than 8 KB (SO_SNDBUF at its minimum),
 	 * a short non-blocking AF_UNIX stream send means the buffer refused the
 	 * rest (the next one would say EAGAIN), and a stream recv takes every
 	 * queued skb up to its length, so a short one left nothing behind.  No
 	 * one else writes or reads these ends: both happen under the lock. */
-	if (!wr && !v->full && fd >= 0) {
+	if (fill) {
 		static const char filler[8192];
 		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(filler))
 			;
 		v->full = true;
-	} else if (wr && v->full) {
+	} else if (drain) {
 		char buf[8192];
 		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
 			;
@@ -77,14 +97,70 @@ void vnet_sync(struct sf_vsock *v, int fd)
 	errno = saved;
 }
 
+void vnet_settle(struct sf_vsock *v, int fd)
+{
+	if (fd < 0 || !v->tok || v->sig < 0 || v->owner != vnet_pid || mask_readable(vsock_mask(v)))
+		return;
+	int saved = errno;
+	drain_token(v, fd);
+	errno = saved;
+}
+
+static void futex_wake_all(struct sf_vsock *v)
+{
+	int saved = errno;
+	syscall(SYS_futex, &v->wake_gen, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+	errno = saved;
+}
+
+/* The socket whose sleepers this thread wakes once it drops the lock
+ * (vnet_unlock).  Woken under the lock, a sleeper runs at once on the other
+ * core only to block on the lock the waker still holds: a second sleep and
+ * wake per message.  v->wakers keeps v's memory alive until the wake is
+ * made (vwait_free). */
+static __thread struct sf_vsock *pending_wake __attribute__((tls_model("initial-exec")));
+
 void vnet_notify(struct sf_vsock *v)
 {
 	/* Release: a spinner that sees the new value and then takes the lock
 	 * sees the state change (the lock orders it anyway; this keeps the
 	 * spinner's read of the counter itself well defined). */
 	atomic_fetch_add_explicit(&v->wake_gen, 1, memory_order_release);
-	if (v->waiters)
-		pthread_cond_broadcast(&v->cond);
+	if (!v->waiters || pending_wake == v)
+		return;
+	if (pending_wake) {
+		futex_wake_all(v); /* one deferred wake per unlock; this one now */
+		return;
+	}
+	atomic_fetch_add_explicit(&v->wakers, 1, memory_order_relaxed);
+	pending_wake = v;
+}
+
+struct sf_vsock *vwait_take_wake(void)
+{
+	struct sf_vsock *v = pending_wake;
+	pending_wake = NULL;
+	return v;
+}
+
+void vwait_deferred_wake(struct sf_vsock *v)
+{
+	futex_wake_all(v);
+	/* Release: the free that sees 0 comes after our last access. */
+	atomic_fetch_sub_explicit(&v->wakers, 1, memory_order_release);
+}
+
+void vwait_free(struct sf_vsock *v)
+{
+	if (pending_wake == v) {
+		/* Our own wake, not made yet: nobody is left to wake. */
+		pending_wake = NULL;
+		atomic_fetch_sub_explicit(&v->wakers, 1, memory_order_relaxed);
+	}
+	/* Another thread between its unlock and its futex call: one syscall
+	 * away. */
+	while (atomic_load_explicit(&v->wakers, memory_order_acquire))
+		sched_yield();
 }
 
 void vnet_wake(struct sf_vsock *v)
@@ -122,12 +198,18 @@ uint64_t vnet_deadline(const struct timeval *tv)
  * the program makes), read-only afterwards. */
 static bool spin_ok;
 
-/* How long a blocking call spins before its cond wait.  Ping-pong between
+/* How long a blocking call spins before it sleeps.  Ping-pong between
  * two threads on two cores answers in a few microseconds; sleeping costs a
  * futex wait, and the peer a futex wake, plus the scheduler's wakeup
  * latency, each way.  Bounded by time so that a real wait (the peer
  * computing, a slow client) costs at most this much CPU more. */
 #define SPIN_NS 20000u
+/* A sleep shorter than this turns the spin back on (vnet_wait).  Well below
+ * SPIN_NS: a futex sleep and wake on a loaded machine often takes 5-15 us,
+ * and re-enabling on those only brings back spins that time out (measured
+ * with bench_virtual under load: a quarter of the window keeps the spin on
+ * when the peer answers fast, off when the cores are busy). */
+#define SPIN_BACK_NS (SPIN_NS / 4)
 
 static inline void cpu_relax(void)
 {
@@ -166,8 +248,8 @@ static bool vnet_spin(struct sf_vsock *v, uint64_t deadline)
 int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
+	uint64_t start = 0, until = deadline;
 	struct sf_fuzz_wait fw;
-	uint64_t until = deadline;
 	if (sf_fuzz_on) {
 		/* Fuzz-peer mode: the peer acts, the clock jumps, or the run ends. */
 		if (sf_fuzz_peer_wait(v, deadline, &r))
@@ -177,29 +259,59 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 		uint64_t slice = sf_now_ns() + SF_FUZZ_WAIT_SLICE_NS;
 		if (slice < until)
 			until = slice; /* then a wakeup without a change: the caller looks again */
-	} else if (spin_ok && vnet_spin(v, deadline)) {
-		/* Woken while spinning: like a cond wakeup, the caller checks
-		 * the state again (and loops, waiting again, if it is not what it
-		 * waits for). */
-		return 0;
-	}
-	v->waiters++;
-	TSAN_RELEASE(&sf_vnet_lock); /* the wait gives the lock up */
-	if (until == UINT64_MAX) {
-		pthread_cond_wait(&v->cond, &sf_vnet_lock);
-	} else {
-		if (sf_now_ns() >= until) {
-			r = -EAGAIN;
+	} else if (spin_ok) {
+		/* The spin adapts (vsock.h): it runs only while this socket's
+		 * waits end within the spin window.  When the cores are busy the
+		 * peer may not be running at all, and spinning only takes the CPU
+		 * it needs; a sleep that ended quickly (the peer is back to
+		 * answering fast) turns it on again. */
+		if (!v->spin_off) {
+			if (vnet_spin(v, deadline))
+				return 0; /* like a cond wakeup: the caller checks again */
+			v->spin_off = true;
 		} else {
-			struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
-			if (pthread_cond_timedwait(&v->cond, &sf_vnet_lock, &ts) == ETIMEDOUT)
-				r = -EAGAIN;
+			start = sf_now_ns();
 		}
-		if (r && until != deadline)
-			r = 0; /* the fuzz slice ended, not the wait */
 	}
-	TSAN_ACQUIRE(&sf_vnet_lock);
-	v->waiters--;
+	/* The sleep is a futex wait on wake_gen itself, not a condition
+	 * variable: glibc's condvar costs several futex calls per wakeup (its
+	 * group switching, the mutex handed back), a bare futex one each side.
+	 * No wakeup is lost: wake_gen only moves under the lock, read here under
+	 * it, and FUTEX_WAIT returns at once if it moved since (futex(2)).
+	 *
+	 * A signal handler ends the sleep the way it ends a blocking socket
+	 * call in the kernel, and the caller returns EINTR: FUTEX_WAIT without
+	 * a timeout is restarted by the kernel after a handler installed with
+	 * SA_RESTART and fails with EINTR otherwise; with a timeout it always
+	 * fails with EINTR -- exactly recv/send/accept without and with
+	 * SO_RCVTIMEO/SO_SNDTIMEO (signal(7), "Interruption of system calls and
+	 * library functions by signal handlers"; futex(2)).  So Ctrl-C reaches
+	 * a Python program blocked in a virtual accept.  (pthread_cond_wait
+	 * would resume after the handler.)  Fuzz-peer mode's waits are sliced,
+	 * so there a handler always interrupts. */
+	unsigned gen = atomic_load_explicit(&v->wake_gen, memory_order_relaxed);
+	if (until != UINT64_MAX && sf_now_ns() >= until) {
+		r = -EAGAIN;
+	} else {
+		v->waiters++;
+		struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
+		int saved = errno;
+		vnet_unlock();
+		long rc = syscall(SYS_futex, &v->wake_gen, FUTEX_WAIT_BITSET_PRIVATE, gen,
+				  until == UINT64_MAX ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+		int e = rc != 0 ? errno : 0;
+		errno = saved;
+		vnet_lock();
+		v->waiters--;
+		if (e == EINTR)
+			r = -EINTR;
+		else if (e == ETIMEDOUT && atomic_load_explicit(&v->wake_gen, memory_order_relaxed) == gen)
+			r = -EAGAIN;
+	}
+	if (r == -EAGAIN && until != deadline)
+		r = 0; /* the fuzz slice ended, not the wait */
+	if (start && !r && sf_now_ns() - start < SPIN_BACK_NS)
+		v->spin_off = false;
 	if (sf_fuzz_on)
 		sf_fuzz_peer_unblock_locked(&fw);
 	return r;
@@ -230,6 +342,10 @@ struct vepfd {
 	bool known;       /* created by epoll_create*, not closed since */
 	int kernel_regs;  /* kernel fds added (minus deleted) */
 	unsigned cursor;  /* where the next scan starts (fairness) */
+	/* Registrations in the set with EPOLLET or EPOLLONESHOT (the kernel
+	 * keeps those: no shortcut); kept across a re-creation of the number,
+	 * where stale records may still count (only the shortcut is lost). */
+	int special;
 };
 static struct vepfd *epfds; /* allocated by the constructor; entries under sf_vnet_lock */
 
@@ -258,6 +374,7 @@ struct vep {
 #define VEP_TAG 0x5346564eull /* "SFVN" in the high half of epoll_data */
 static struct vep *veps;  /* guarded by sf_vnet_lock */
 static unsigned nveps;    /* guarded by sf_vnet_lock */
+static unsigned veps_hi;  /* above every record ever used; guarded by sf_vnet_lock */
 
 static int vep_alloc(void)
 {
@@ -275,13 +392,26 @@ static int vep_alloc(void)
 	return i;
 }
 
+static struct vepfd *vepfd_of(int epfd)
+{
+	return epfds && epfd >= 0 && epfd < VEPFD_MAX ? &epfds[epfd] : NULL;
+}
+
+/* e->epfd is set. */
 static void vep_set_events(struct vep *e, uint32_t events)
 {
+	struct vepfd *f = vepfd_of(e->epfd);
 	if (e->used && (e->events & EPOLLET))
 		e->v->et_regs--;
+	if (f && e->used && (e->events & (EPOLLET | EPOLLONESHOT)) && f->special > 0)
+		f->special--;
 	e->events = events;
 	if (events & EPOLLET)
 		e->v->et_regs++;
+	if (f && (events & (EPOLLET | EPOLLONESHOT)))
+		f->special++;
+	if (e - veps >= (long)veps_hi)
+		veps_hi = (unsigned)(e - veps) + 1;
 }
 
 int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev)
@@ -365,7 +495,7 @@ void sf_vnet_epoll_created(int epfd)
 	if (!epfds || epfd < 0 || epfd >= VEPFD_MAX)
 		return;
 	vnet_lock();
-	epfds[epfd] = (struct vepfd){.known = true};
+	epfds[epfd] = (struct vepfd){.known = true, .special = epfds[epfd].special};
 	vnet_unlock();
 }
 
@@ -406,14 +536,11 @@ int sf_vnet_epoll_ready(int epfd, struct epoll_event *ev, int max)
 	int n = 0;
 	vnet_lock();
 	struct vepfd *e = &epfds[epfd];
-	if (!e->known || e->kernel_regs)
-		goto out;
-	for (unsigned i = 0; i < nveps; i++)
-		if (veps[i].used && veps[i].epfd == epfd && (veps[i].events & (EPOLLET | EPOLLONESHOT)))
-			goto out; /* edges and one-shots: the kernel keeps those */
+	if (!e->known || e->kernel_regs || e->special || !veps_hi)
+		goto out; /* edges and one-shots: the kernel keeps those */
 	unsigned start = e->cursor;
-	for (unsigned k = 0; k < nveps && n < max; k++) {
-		unsigned i = (start + k) % nveps;
+	for (unsigned k = 0; k < veps_hi && n < max; k++) {
+		unsigned i = (start + k) % veps_hi;
 		struct vep *r = &veps[i];
 		if (!r->used || r->epfd != epfd)
 			continue;
@@ -441,7 +568,45 @@ void vwait_release(struct sf_vsock *v)
 	}
 }
 
+/* Drains the stale tokens of the virtual fds an epoll set watches for
+ * input, before a wait on it blocks in the kernel (vsock.h); whether one
+ * was drained.  r->fd is checked against the fd table: the number may have
+ * been closed (the kernel keeps the registration while a dup lives) and
+ * reused by another file, whose bytes are not ours to read.  The table
+ * forgets an fd before the kernel closes it (close()). */
+bool sf_vnet_epoll_settle(int epfd)
+{
+	bool any = false;
+	vnet_lock();
+	for (unsigned i = 0; i < nveps; i++) {
+		struct vep *r = &veps[i];
+		if (!r->used || r->epfd != epfd || !(r->events & EPOLLIN) || !r->v->tok)
+			continue;
+		struct sf_socket *s = sf_fd_peek(r->fd);
+		if (!s || s->v != r->v)
+			continue;
+		bool had = r->v->tok;
+		vnet_settle(r->v, r->fd);
+		any |= had && !r->v->tok;
+	}
+	vnet_unlock();
+	return any;
+}
+
 /* --- poll --- */
+
+static void settle_fd(int fd)
+{
+	struct sf_socket *s = sf_socket_get(fd);
+	if (!s)
+		return;
+	if (s->v) {
+		vnet_lock();
+		vnet_settle(s->v, fd);
+		vnet_unlock();
+	}
+	sf_socket_put(s);
+}
 
 int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
 {
@@ -478,6 +643,13 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 			uint64_t now = sf_now_ns(), l = deadline > now ? deadline - now : 0;
 			left = (struct timespec){(time_t)(l / 1000000000u), (long)(l % 1000000000u)};
 			tp = &left;
+		}
+		if (tp != &zero) {
+			/* About to block: a stale token (vsock.h) would end the
+			 * wait at once, again and again. */
+			for (nfds_t i = 0; i < n; i++)
+				if (isv[i] && (t[i].events & POLLIN))
+					settle_fd(fds[i].fd);
 		}
 		struct sf_fuzz_wait fw = {.fds = t, .nfds = n, .epfd = -1};
 		bool fuzz_wait = sf_fuzz_on && !ready && tp != &zero;

@@ -363,6 +363,9 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 	}
 	uint64_t deadline = sf_deadline_after(timeout);
 	int stalled[16], nstalled = 0, n;
+	/* A wait that may block must not wake on a stale token (vsock.h). */
+	if (sf_vnet_on && (!timeout || timeout->tv_sec || timeout->tv_nsec))
+		sf_vnet_epoll_settle(epfd);
 	for (;;) {
 		struct timespec ts, *left = remaining(deadline, &ts);
 		n = sf_fuzz_on ? fuzz_epoll_wait(epfd, ev, max, left, deadline != UINT64_MAX, mask)
@@ -393,6 +396,10 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 		}
 		if ((n = kept))
 			break;
+		/* A token left stale by a recv on another thread since: drained,
+		 * the wait goes on at once. */
+		if (sf_vnet_on && sf_vnet_epoll_settle(epfd))
+			continue;
 		/* Everything reported was masked: sleep a little rather than spin on
 		 * a level-triggered report, then wait again for what is left. */
 		if (left && ts.tv_sec == 0 && ts.tv_nsec == 0)
