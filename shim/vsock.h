@@ -58,8 +58,11 @@
  * (wake_gen, bumped under the lock by every wakeup, a futex the sleepers
  * wait on), so a wakeup reaches only the threads waiting on that socket;
  * the futex wake itself is made right after the waker drops the lock, so
- * the sleeper does not wake only to block on it.  Sharding the lock is a
- * later step.  Before it sleeps a blocking call spins, lock dropped, for up
+ * the sleeper does not wake only to block on it.  A signal handler ends
+ * the sleep as it would the kernel's blocking socket call: FUTEX_WAIT
+ * restarts under SA_RESTART unless it has a timeout, like recv without and
+ * with SO_RCVTIMEO, and vnet_wait passes EINTR on (signal(7)).  Sharding the
+ * lock is a later step.  Before it sleeps a blocking call spins, lock dropped, for up
  * to 20 us (only with more than one CPU online; never in fuzz-peer mode)
  * watching wake_gen: a two-thread ping-pong then answers without a futex
  * sleep/wake round trip, and since the waiter counts as an rx_waiter while

@@ -307,6 +307,14 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 		int w = vnet_wait(l, deadline);
 		bool gone = l->released || l->state != VS_LISTEN;
 		vsock_unref(l);
+		if (w == -EINTR) {
+			/* inet_stream_connect: interrupted, the SYN goes on; as a
+			 * non-blocking connect's would (above). */
+			v->state = VS_SYN;
+			v->syn_dst = dst;
+			v->connecting = true;
+			return -EINTR;
+		}
 		if (w)
 			return -EINPROGRESS; /* SO_SNDTIMEO expired (inet_stream_connect) */
 		if (gone)
@@ -644,10 +652,13 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		if (nb || (done && (flags & MSG_DONTWAIT)))
 			break;
-		if (vnet_wait(v, deadline)) {
+		int w = vnet_wait(v, deadline);
+		if (w) {
+			/* Timeout or signal: what was sent so far, else the error
+			 * (tcp_sendmsg's do_error: copied wins). */
 			if (done)
 				break;
-			r = -EAGAIN;
+			r = w;
 			goto out;
 		}
 	}
@@ -727,12 +738,13 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		if (!want) {
 			/* tcp_recvmsg's do { } while (len > 0): an empty blocking
-			 * recv waits once (data, FIN or SO_RCVTIMEO), then 0. */
-			r = 0;
+			 * recv waits once (data, FIN or SO_RCVTIMEO), then 0 --
+			 * or the signal's EINTR (sock_intr_errno). */
+			r = w == -EINTR ? -EINTR : 0;
 			goto out;
 		}
 		if (w) {
-			r = -EAGAIN;
+			r = w;
 			goto out;
 		}
 	}
