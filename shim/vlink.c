@@ -343,6 +343,12 @@ static void *timer_main(void *arg)
 			pp = &k->pnext;
 		}
 		timer_target = next;
+		/* The wake a delivery left for vnet_unlock (vwait.c): this thread
+		 * gives the lock up in its condition wait instead, so it makes the
+		 * wake itself, now. */
+		struct sf_vsock *w = vwait_take_wake();
+		if (w)
+			vwait_deferred_wake(w);
 		TSAN_RELEASE(&sf_vnet_lock);
 		if (next == UINT64_MAX) {
 			pthread_cond_wait(&timer_cond, &sf_vnet_lock);
