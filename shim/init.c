@@ -27,11 +27,13 @@
  * deciding the input is used up, and before exit at its end). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -53,22 +55,28 @@ bool sf_engaged; /* written only by the constructor, before main */
 __thread int sf_depth __attribute__((tls_model("initial-exec")));
 
 /* Sockets inherited across exec (inetd style, or a parent's listener) are
- * learnt once here; the fresh table has forgotten everything else. */
+ * learnt once here; the fresh table has forgotten everything else.  Also a
+ * fork child's reconciliation, so no malloc: getdents64 into a stack buffer
+ * rather than opendir (see atfork_prepare). */
 static void adopt_inherited(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	if (!d)
+	int d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0)
 		return;
-	int self = dirfd(d);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char *end;
-		long fd = strtol(e->d_name, &end, 10);
-		if (*end || end == e->d_name || fd == self || sf_fd_peek((int)fd))
-			continue;
-		sf_socket_adopt((int)fd);
+	char buf[4096] __attribute__((aligned(8)));
+	long n;
+	while ((n = syscall(SYS_getdents64, d, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			const struct dirent64 *e = (const struct dirent64 *)(buf + off);
+			off += e->d_reclen;
+			char *end;
+			long fd = strtol(e->d_name, &end, 10);
+			if (*end || end == e->d_name || fd == d || sf_fd_peek((int)fd))
+				continue;
+			sf_socket_adopt((int)fd);
+		}
 	}
-	closedir(d);
+	sf_libc()->close(d);
 }
 
 /* Whether the process had only the forking thread when fork was called:
@@ -88,9 +96,21 @@ static bool single_threaded(void)
 #endif
 }
 
+/* How many free socket objects a multi-threaded fork leaves the child: the
+ * sockets other threads made while fork copied the fd table, which the
+ * child adopts.  The child of a multi-threaded process must not call
+ * malloc: glibc's is fork-safe, but a sanitizer's allocator (GCC 12's ASan)
+ * may have been locked by a thread the child does not have, and the child
+ * would wait for it forever (seen in test_fork_while_threads_churn_sockets
+ * under ASan).  Adoption takes these objects; only beyond them would the
+ * child allocate. */
+enum { FORK_RESERVE = 64 };
+
 static void atfork_prepare(void)
 {
 	fork_single_threaded = single_threaded();
+	if (!fork_single_threaded)
+		sf_socket_reserve(FORK_RESERVE);
 	sf_report_atfork_prepare();
 	sf_vnet_atfork_prepare();
 	sf_socket_atfork_prepare();

@@ -21,6 +21,7 @@ void (*sf_socket_release_hook)(struct sf_socket *s); /* see socket.h */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER; /* leaf lock */
 static struct sf_socket *pool;                                /* guarded by pool_lock */
+static unsigned pool_n;                                       /* its length; guarded by pool_lock */
 /* Written before the first virtual socket is installed (vsock_install), and
  * only ever with the same value. */
 void (*sf_vsock_release_fn)(struct sf_vsock *v);
@@ -30,8 +31,10 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 {
 	pthread_mutex_lock(&pool_lock);
 	struct sf_socket *s = pool;
-	if (s)
+	if (s) {
 		pool = s->next_free;
+		pool_n--;
+	}
 	pthread_mutex_unlock(&pool_lock);
 	if (!s) {
 		s = calloc(1, sizeof(*s));
@@ -90,6 +93,7 @@ void sf_socket_put(struct sf_socket *s)
 	pthread_mutex_lock(&pool_lock);
 	s->next_free = pool;
 	pool = s;
+	pool_n++;
 	pthread_mutex_unlock(&pool_lock);
 }
 
@@ -198,6 +202,24 @@ int sf_socket_validate(const struct sf_socket *s, const char **why)
 #undef CHECK
 	*why = NULL;
 	return 0;
+}
+
+void sf_socket_reserve(unsigned n)
+{
+	pthread_mutex_lock(&pool_lock);
+	unsigned have = pool_n;
+	pthread_mutex_unlock(&pool_lock);
+	for (; have < n; have++) {
+		struct sf_socket *s = calloc(1, sizeof(*s));
+		if (!s)
+			return;
+		pthread_mutex_init(&s->lock, NULL);
+		pthread_mutex_lock(&pool_lock);
+		s->next_free = pool;
+		pool = s;
+		pool_n++;
+		pthread_mutex_unlock(&pool_lock);
+	}
 }
 
 void sf_socket_atfork_prepare(void) { pthread_mutex_lock(&pool_lock); }

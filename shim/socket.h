@@ -94,6 +94,9 @@ void sf_socket_learn_addresses(struct sf_socket *s, int fd);
 int sf_socket_validate(const struct sf_socket *s, const char **why);
 
 /* pthread_atfork handlers for the pool lock (lock order: see init.c). */
+/* Keeps at least n released objects in the pool, so that a fork child
+ * can adopt sockets without malloc (see init.c's atfork_prepare). */
+void sf_socket_reserve(unsigned n);
 void sf_socket_atfork_prepare(void);
 void sf_socket_atfork_parent(void);
 /* reinit_locks: the parent had other threads at fork, which may have held
