@@ -124,31 +124,32 @@ static bool prefix_equal(const uint8_t *a, const uint8_t *b, int bits)
 
 /* An IPv4-mapped IPv6 peer (::ffff:a.b.c.d) matches IPv4 patterns, as the
  * program talking to it means the IPv4 host. */
+bool sf_addr_match_ip(const struct sf_addr_match *m, int family, const uint8_t *ip, int port)
+{
+	if (m->port >= 0 && port != m->port)
+		return false;
+	if (m->family == 0 /* AF_UNSPEC */)
+		return true;
+	if (family == AF_INET6 && m->family == AF_INET) {
+		if (!IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)ip))
+			return false;
+		ip += 12;
+		family = AF_INET;
+	}
+	return family == m->family && prefix_equal(ip, m->addr, m->prefix);
+}
+
 static bool addr_matches(const struct sf_addr_match *m, const struct sockaddr *a)
 {
 	if (!a)
 		return false;
-	if (m->port >= 0 && sockaddr_port(a) != m->port)
-		return false;
-	if (m->family == 0 /* AF_UNSPEC */)
-		return a->sa_family == AF_INET || a->sa_family == AF_INET6;
-	const uint8_t *bytes;
-	if (a->sa_family == AF_INET) {
-		if (m->family != AF_INET)
-			return false;
-		bytes = (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
-	} else if (a->sa_family == AF_INET6) {
-		const struct in6_addr *v6 = &((const struct sockaddr_in6 *)a)->sin6_addr;
-		if (m->family == AF_INET6)
-			bytes = v6->s6_addr;
-		else if (IN6_IS_ADDR_V4MAPPED(v6))
-			bytes = v6->s6_addr + 12;
-		else
-			return false;
-	} else {
-		return false;
-	}
-	return prefix_equal(bytes, m->addr, m->prefix);
+	if (a->sa_family == AF_INET)
+		return sf_addr_match_ip(m, AF_INET, (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr,
+					sockaddr_port(a));
+	if (a->sa_family == AF_INET6)
+		return sf_addr_match_ip(m, AF_INET6, ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr,
+					sockaddr_port(a));
+	return false;
 }
 
 static bool has_peer_matcher(const struct sf_rule *r)

@@ -40,6 +40,10 @@ int sf_fault_init(const struct sf_scenario *sc, uint64_t seed, uint64_t start_ns
 /* Whether any rule names call c (a quick filter for the interposers). */
 bool sf_fault_watches(enum sf_call c);
 
+/* Whether address ip (4 bytes for AF_INET, 16 for AF_INET6) and port match
+ * m, as a rule's peer= does (also `link` lines). */
+bool sf_addr_match_ip(const struct sf_addr_match *m, int family, const uint8_t *ip, int port);
+
 /* Whether a rule could match call c on socket s (its cached rule set): when
  * not, sf_fault_decide would count nothing and fire nothing. */
 bool sf_fault_may_fire(struct sf_socket *s, enum sf_call c);

@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "fault.h"
 #include "scenario.h"
 #include "vnet_impl.h"
 
@@ -122,27 +123,10 @@ void vlink_init(void)
 
 /* --- matching and draws --- */
 
-static bool prefix_equal(const uint8_t *a, const uint8_t *b, int bits)
-{
-	int bytes = bits / 8, rest = bits % 8;
-	if (memcmp(a, b, (size_t)bytes) != 0)
-		return false;
-	if (!rest)
-		return true;
-	uint8_t m = (uint8_t)(0xff00u >> rest);
-	return (a[bytes] & m) == (b[bytes] & m);
-}
-
-/* As a rule's peer= (fault.c): an IPv4 pattern matches IPv4-mapped IPv6. */
+/* As a rule's peer= (fault.c). */
 static bool addr_matches(const struct sf_addr_match *m, const struct vaddr *a)
 {
-	if (m->port >= 0 && a->port != m->port)
-		return false;
-	if (m->family == AF_UNSPEC)
-		return true;
-	if (m->family == AF_INET)
-		return vaddr_is_v4(a) && prefix_equal(a->ip.s6_addr + 12, m->addr, m->prefix);
-	return prefix_equal(a->ip.s6_addr, m->addr, m->prefix);
+	return sf_addr_match_ip(m, AF_INET6, a->ip.s6_addr, a->port);
 }
 
 /* The link between the two ends: the first line matching either end (a
