@@ -552,25 +552,32 @@ size_t vlink_tcp_ready(const struct sf_vsock *v)
 	return d - consumed < v->rx.len ? (size_t)(d - consumed) : v->rx.len;
 }
 
-/* When a control segment towards `to` sent now arrives: after the data
- * before it, one way later. */
+/* When a control segment (FIN, RST) towards k's socket sent now arrives:
+ * after the data before it, one way later; 0 when there is no link or it
+ * arrives at once.  The caller marks it pending, then schedules it
+ * (schedule may deliver at once). */
 static uint64_t control_at(struct vlink_rx *k)
 {
 	const struct sf_link *l = k->link;
+	if (!l)
+		return 0;
 	uint64_t at = sf_now_ns() + one_way(l, draw(l), U_JITTER);
-	return at > k->last_at ? at : k->last_at;
+	if (at < k->last_at)
+		at = k->last_at;
+	if (at <= sf_now_ns())
+		return 0;
+	k->last_at = at;
+	return at;
 }
 
 bool vlink_tcp_fin(struct sf_vsock *to)
 {
 	struct vlink_rx *k = to->lk;
-	if (!k->link)
-		return false;
 	uint64_t at = control_at(k);
-	if (at <= sf_now_ns())
+	if (!at)
 		return false;
 	k->fin_pending = true;
-	k->fin_at = k->last_at = at;
+	k->fin_at = at;
 	schedule(k, at);
 	return true;
 }
@@ -578,13 +585,11 @@ bool vlink_tcp_fin(struct sf_vsock *to)
 bool vlink_tcp_rst(struct sf_vsock *to)
 {
 	struct vlink_rx *k = to->lk;
-	if (!k->link)
-		return false;
 	uint64_t at = control_at(k);
-	if (at <= sf_now_ns())
+	if (!at)
 		return false;
 	k->rst_pending = true;
-	k->rst_at = k->last_at = at;
+	k->rst_at = at;
 	schedule(k, at);
 	return true;
 }
