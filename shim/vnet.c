@@ -714,7 +714,8 @@ void sf_vsock_release(struct sf_vsock *v)
 	if (v->sig >= 0)
 		hidden_close(v->sig);
 	v->sig = -1;
-	vbuf_free(&v->rx);
+	if (!v->rx.wbusy) /* else the writer's reference frees it (vsock_unref) */
+		vbuf_free(&v->rx);
 	if (!v->tw_until)
 		v->bound = false;
 	vsock_unref(v);
@@ -740,21 +741,28 @@ int vbuf_reserve(struct vbuf *b, size_t cap)
 	return 0;
 }
 
-size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max)
+size_t vbuf_room(struct vbuf *b, size_t cap, size_t max)
 {
 	/* Grown as needed, doubling, up to cap: most connections carry a few
 	 * bytes, and a full-size ring per socket costs a large allocation and
-	 * its page faults (fuzz-peer mode makes thousands a second). */
-	size_t want = b->len + max < cap ? b->len + max : cap, grow = b->cap ? b->cap : 4096;
-	while (grow < want)
-		grow *= 2;
-	if (vbuf_reserve(b, grow < cap ? grow : cap) != 0)
-		return 0;
-	size_t room = cap > b->len ? cap - b->len : 0, done = 0;
+	 * its page faults (fuzz-peer mode makes thousands a second).  Not while
+	 * a reader copies out of it: that would move its bytes. */
+	if (!b->rbusy) {
+		size_t want = b->len + max < cap ? b->len + max : cap, grow = b->cap ? b->cap : 4096;
+		while (grow < want)
+			grow *= 2;
+		if (vbuf_reserve(b, grow < cap ? grow : cap) != 0)
+			return 0;
+	}
+	size_t room = cap > b->len ? cap - b->len : 0;
 	if (room > b->cap - b->len)
 		room = b->cap - b->len;
-	if (max > room)
-		max = room;
+	return max < room ? max : room;
+}
+
+void vbuf_write(const struct vbuf *b, size_t tail, const struct iovec *iov, int cnt, size_t skip, size_t max)
+{
+	size_t done = 0;
 	for (int i = 0; i < cnt && done < max; i++) {
 		const unsigned char *src = iov[i].iov_base;
 		size_t n = iov[i].iov_len;
@@ -768,46 +776,62 @@ size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt
 		if (n > max - done)
 			n = max - done;
 		while (n) {
-			size_t tail = (b->head + b->len) % b->cap;
 			size_t k = b->cap - tail < n ? b->cap - tail : n;
 			memcpy(b->data + tail, src, k);
-			b->len += k;
+			tail = tail + k == b->cap ? 0 : tail + k;
 			src += k;
 			n -= k;
 			done += k;
 		}
 	}
-	return done;
+}
+
+size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max)
+{
+	size_t n = vbuf_room(b, cap, max);
+	if (n) {
+		vbuf_write(b, vbuf_tail(b), iov, cnt, skip, n);
+		b->len += n;
+	}
+	return n;
+}
+
+void vbuf_read(const struct vbuf *b, size_t pos, const struct iovec *iov, int cnt, size_t max)
+{
+	size_t done = 0;
+	for (int i = 0; i < cnt && done < max; i++) {
+		unsigned char *dst = iov[i].iov_base;
+		size_t n = iov[i].iov_len < max - done ? iov[i].iov_len : max - done;
+		while (n) {
+			size_t k = b->cap - pos < n ? b->cap - pos : n;
+			memcpy(dst, b->data + pos, k);
+			pos = pos + k == b->cap ? 0 : pos + k;
+			dst += k;
+			n -= k;
+			done += k;
+		}
+	}
+}
+
+void vbuf_consume(struct vbuf *b, size_t n)
+{
+	if (!n)
+		return;
+	b->head = (b->head + n) % b->cap;
+	b->len -= n;
+	if (!b->len && !b->wbusy)
+		b->head = 0; /* not under a writer: its tail would move */
 }
 
 size_t vbuf_get_iov(struct vbuf *b, const struct iovec *iov, int cnt, size_t max, bool peek, bool discard)
 {
-	size_t done = 0, pos = b->head, avail = b->len;
-	if (max > avail)
-		max = avail;
-	if (discard) {
-		done = max;
-	} else {
-		for (int i = 0; i < cnt && done < max; i++) {
-			unsigned char *dst = iov[i].iov_base;
-			size_t n = iov[i].iov_len < max - done ? iov[i].iov_len : max - done;
-			while (n) {
-				size_t k = b->cap - pos < n ? b->cap - pos : n;
-				memcpy(dst, b->data + pos, k);
-				pos = (pos + k) % b->cap;
-				dst += k;
-				n -= k;
-				done += k;
-			}
-		}
-	}
-	if (!peek && done) {
-		b->head = (b->head + done) % b->cap;
-		b->len -= done;
-		if (!b->len)
-			b->head = 0;
-	}
-	return done;
+	if (max > b->len)
+		max = b->len;
+	if (!discard && max)
+		vbuf_read(b, b->head, iov, cnt, max);
+	if (!peek)
+		vbuf_consume(b, max);
+	return max;
 }
 
 void vbuf_free(struct vbuf *b)

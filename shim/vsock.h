@@ -75,7 +75,13 @@
  * Streams: a blocking recv waiting on an empty socket offers its buffers,
  * and the peer's next send copies straight into them, with the lock
  * dropped, instead of through the ring (vtcp.c, the direct hand-off): one
- * memcpy per byte instead of two, and none under the lock.
+ * memcpy per byte instead of two, and none under the lock.  Through the
+ * ring, a send or recv of 16 KiB or more copies with the lock dropped too:
+ * one writer after the tail while one reader takes from the head (struct
+ * vbuf), so a bulk transfer's two copies run on two cores at once; under
+ * the one lock they took turns, and the one waiting slept on the lock
+ * (measured, bench_virtual bulk: 4.2 -> 15.5 GB/s).  Other senders into
+ * that ring, or readers out of it, wait for the copy as for lock_sock.
  *
  * In-process fuzzing (sockfault_fuzz.h: one thread, no fork) a released
  * socket's pair is not closed but kept, clean and hidden, for the next

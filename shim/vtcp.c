@@ -1,6 +1,7 @@
 /* Virtual TCP (see vsock.h): listen/accept queues, connect, the byte stream
  * between two sockets with flow control, half-close, FIN and RST, and what
- * poll reports.  Everything runs under the network lock.
+ * poll reports.  Everything runs under the network lock, except the copy
+ * of a large send or recv into or out of a ring (struct vbuf).
  *
  * A connection is two struct sf_vsock pointing at each other; each owns the
  * ring of bytes sent to it (rx).  A send copies straight into the peer's
@@ -566,6 +567,71 @@ static void iov_copy(const struct iovec *dst, int dcnt, const struct iovec *src,
 	}
 }
 
+/* A copy at least this large is made with the lock dropped (struct vbuf):
+ * below it, dropping and retaking the lock costs more than the parallel
+ * copy saves.  A send commits at most VTCP_UNLOCKED_MAX at a time, so its
+ * reader starts on the first piece while the next is copied (the kernel's
+ * loopback skbs are at most 64 KiB too). */
+#define VTCP_UNLOCKED_MIN 16384
+#define VTCP_UNLOCKED_MAX 65536
+
+/* The end of a copy into or out of b (p's ring) made with the lock
+ * dropped: whoever waited for it -- p's other readers, its peer's other
+ * senders, a send whose ring could not grow -- looks again. */
+static void vbuf_copy_done(struct sf_vsock *p)
+{
+	if (!p->rx.waited)
+		return;
+	p->rx.waited = false;
+	vnet_notify(p);
+	if (p->peer)
+		vnet_notify(p->peer);
+}
+
+/* Copies n bytes of iov (after skip) into the tail of p's ring with the
+ * lock dropped, then commits them; returns n.  The bytes of a peer that
+ * went away meanwhile are dropped: its close reset or finished the
+ * connection, and the caller's next look sees that. */
+static size_t send_unlocked(struct sf_vsock *v, struct sf_vsock *p, const struct iovec *iov, int cnt,
+			    size_t skip, size_t n)
+{
+	struct vbuf *b = &p->rx;
+	size_t tail = vbuf_tail(b);
+	b->wbusy = true;
+	p->refs++; /* p may be closed by another thread meanwhile */
+	vnet_unlock();
+	vbuf_write(b, tail, iov, cnt, skip, n);
+	vnet_lock();
+	b->wbusy = false;
+	if (v->peer == p) {
+		b->len += n;
+		vnet_arrive(p);
+	}
+	vbuf_copy_done(p);
+	vsock_unref(p);
+	return n;
+}
+
+/* Copies the first n bytes of v's ring into iov with the lock dropped, then
+ * consumes them; returns n.  The peer's sends go on meanwhile, into the
+ * room after the tail. */
+static size_t recv_unlocked(struct sf_vsock *v, const struct iovec *iov, int cnt, size_t n)
+{
+	struct vbuf *b = &v->rx;
+	size_t head = b->head;
+	b->rbusy = true;
+	vnet_unlock();
+	vbuf_read(b, head, iov, cnt, n);
+	vnet_lock();
+	b->rbusy = false;
+	bool was_blocked = v->peer && !peer_has_room(v->peer);
+	vbuf_consume(b, n);
+	if (was_blocked)
+		vnet_wake(v->peer); /* room for its sends */
+	vbuf_copy_done(v);
+	return n;
+}
+
 /* Flattens an iovec array's total length (capped). */
 static size_t iov_total(const struct iovec *iov, int cnt)
 {
@@ -619,9 +685,11 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		if (done == want)
 			break;
-		if (p->ho_busy) {
+		if (p->ho_busy || p->rx.wbusy) {
 			/* Another thread of ours is copying into the reader's
-			 * buffers: the lock_sock of a send, held for a memcpy. */
+			 * buffers or ring: the lock_sock of a send, held for a
+			 * memcpy. */
+			p->rx.waited = true;
 			vnet_wait(v, UINT64_MAX);
 			continue;
 		}
@@ -643,11 +711,25 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			continue;
 		}
 		size_t cap = vtcp_capacity(p);
-		size_t n = vbuf_put_iov(&p->rx, cap, iov, cnt, done, want - done);
+		size_t n = vbuf_room(&p->rx, cap, want - done);
+		if (n >= VTCP_UNLOCKED_MIN && !p->lk && !sf_fuzz_on) {
+			done += send_unlocked(v, p, iov, cnt, done, n < VTCP_UNLOCKED_MAX ? n : VTCP_UNLOCKED_MAX);
+			continue;
+		}
 		if (n) {
+			vbuf_write(&p->rx, vbuf_tail(&p->rx), iov, cnt, done, n);
+			p->rx.len += n;
 			done += n;
 			if (!p->lk || vlink_tcp_sent(p, n)) /* a link: it arrives later */
 				vnet_arrive(p);
+			continue;
+		}
+		if (p->rx.rbusy && p->rx.len < cap) {
+			/* Room there is, but the ring cannot grow while the
+			 * reader copies out of it: a wait for that copy, as for
+			 * a lock, non-blocking or not. */
+			p->rx.waited = true;
+			vnet_wait(v, UINT64_MAX);
 			continue;
 		}
 		if (nb || (done && (flags & MSG_DONTWAIT)))
@@ -692,15 +774,27 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			r = -EAGAIN;
 			goto out;
 		}
+		if (v->rx.rbusy) {
+			/* Another thread's recv is copying out of the ring: its
+			 * bytes are not ours to read (lock_sock). */
+			v->rx.waited = true;
+			vnet_wait(v, UINT64_MAX);
+			continue;
+		}
 		size_t ready = vtcp_rx_ready(v);
 		if (ready) {
+			size_t n = want < ready ? want : ready;
+			if (n >= VTCP_UNLOCKED_MIN && !peek && !discard && !v->lk && !sf_fuzz_on) {
+				done = recv_unlocked(v, iov, cnt, n);
+				break;
+			}
 			/* Only a peer that could not send (no room, or not
 			 * writable: tcp_poll) has anything to wake for.  Its
 			 * waiters are those of its socket, and in a ping-pong
 			 * that is its own recv: waking that for nothing costs a
 			 * futex round trip per message. */
 			bool was_blocked = v->peer && !peer_has_room(v->peer);
-			done = vbuf_get_iov(&v->rx, iov, cnt, want < ready ? want : ready, peek, discard);
+			done = vbuf_get_iov(&v->rx, iov, cnt, n, peek, discard);
 			if (!peek && was_blocked)
 				vnet_wake(v->peer); /* room for its sends */
 			break; /* MSG_WAITALL continues below, unlocked */
