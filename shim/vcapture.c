@@ -100,8 +100,9 @@ void sf_vnet_capture_received_done(void)
 bool sf_vsock_capture_answered_by_rst(struct sf_vsock *v)
 {
 	vnet_lock();
-	/* vtcp_send to a peer that had closed: reset_peer(v) after the data. */
-	bool r = v->type == SOCK_STREAM && v->reset && v->peer_gone;
+	/* vtcp_send to a peer that had closed: reset_peer(v) after the data
+	 * (or its RST on the way over a link: recorded as it leaves). */
+	bool r = v->type == SOCK_STREAM && (v->reset || v->rst_coming) && v->peer_gone;
 	vnet_unlock();
 	return r;
 }

@@ -83,6 +83,11 @@ struct vlink_rx {
 	uint64_t wire_free;        /* bandwidth: when the wire towards v is idle */
 	bool fin_pending, rst_pending, estab_pending, enq_pending;
 	uint64_t fin_at, rst_at, estab_at, enq_at;
+	/* The network's answer to v's own SYN (refused) or datagram (port
+	 * unreachable) on its way back (vlink_answer). */
+	bool refuse_pending, unreach_pending, autobound;
+	uint64_t refuse_at, unreach_at;
+	struct vaddr unreach_from; /* the address the datagram went to */
 	struct sf_vsock *listener; /* enq_pending: whose queue v joins (ref held) */
 	/* Datagrams. */
 	struct inflight *dg;
@@ -281,9 +286,35 @@ static uint64_t advance(struct vlink_rx *k, uint64_t now)
 			next = k->fin_at;
 		}
 	}
+	if (k->refuse_pending) {
+		if (k->refuse_at <= now) {
+			k->refuse_pending = false;
+			if (v->state == VS_SYN && v->rst_coming) {
+				v->rst_coming = false;
+				vtcp_refused(v, k->autobound);
+				arrived = true;
+			}
+		} else if (k->refuse_at < next) {
+			next = k->refuse_at;
+		}
+	}
+	if (k->unreach_pending) {
+		if (k->unreach_at <= now) {
+			k->unreach_pending = false;
+			/* ip4_datagram_connect's socket reports it (udp_err): only
+			 * while still connected to where the datagram went. */
+			if (v->has_remote && vaddr_eq(&v->remote, &k->unreach_from)) {
+				v->so_error = ECONNREFUSED;
+				arrived = true;
+			}
+		} else if (k->unreach_at < next) {
+			next = k->unreach_at;
+		}
+	}
 	if (k->rst_pending) {
 		if (k->rst_at <= now) {
 			k->rst_pending = false;
+			v->rst_coming = false;
 			if (v->state == VS_CONNECTED && !v->peer)
 				vtcp_reset_peer(v);
 			arrived = true;
@@ -443,9 +474,12 @@ bool vlink_tcp_connect(struct sf_vsock *c, struct sf_vsock *s, struct sf_vsock *
 int vlink_connect_wait(struct sf_vsock *c, uint64_t deadline)
 {
 	while (c->state == VS_SYN) {
-		if (vnet_wait(c, deadline)) {
-			c->connecting = true; /* goes on in the background */
-			return -EINPROGRESS;
+		int w = vnet_wait(c, deadline);
+		if (w) {
+			/* SO_SNDTIMEO: EINPROGRESS; a signal: EINTR
+			 * (inet_stream_connect); the handshake goes on. */
+			c->connecting = true;
+			return w == -EINTR ? -EINTR : -EINPROGRESS;
 		}
 	}
 	if (c->state == VS_CONNECTED)
@@ -590,6 +624,54 @@ bool vlink_tcp_rst(struct sf_vsock *to)
 		return false;
 	k->rst_pending = true;
 	k->rst_at = at;
+	schedule(k, at);
+	return true;
+}
+
+/* --- answers of the network --- */
+
+bool vlink_answer(struct sf_vsock *v, const struct vaddr *src, const struct vaddr *dst, enum vlink_answer what,
+		  bool autobound)
+{
+	const struct sf_link *l = match(src, dst);
+	if (!l || (!l->latency_ns && !l->jitter_ns))
+		return false; /* a bandwidth alone: a header's wire time is nothing */
+	struct vlink_rx *k = state_for(v, l, what == VLINK_REFUSED);
+	if (!k)
+		return false;
+	uint64_t d = draw(l), now = sf_now_ns();
+	uint64_t at = now + one_way(l, d, U_JITTER) + one_way(l, d, U_JITTER2);
+	if (at <= now)
+		return false;
+	switch (what) {
+	case VLINK_REFUSED:
+		/* SYN there, RST back (tcp_v4_send_reset answering a SYN to
+		 * a port nobody listens on). */
+		k->refuse_pending = true;
+		k->refuse_at = at;
+		k->autobound = autobound;
+		v->rst_coming = true;
+		break;
+	case VLINK_DATA_RST:
+		/* Our data there, the closed socket's RST back; after what the
+		 * peer sent us before it closed.  A RST already on its way
+		 * stays the first one. */
+		if (k->rst_pending || v->rst_coming)
+			return true;
+		if (at < k->last_at)
+			at = k->last_at;
+		k->rst_pending = true;
+		k->rst_at = at;
+		v->rst_coming = true;
+		break;
+	case VLINK_UNREACHABLE:
+		if (k->unreach_pending)
+			return true; /* the first one reports it */
+		k->unreach_pending = true;
+		k->unreach_at = at;
+		k->unreach_from = *dst;
+		break;
+	}
 	schedule(k, at);
 	return true;
 }

@@ -43,6 +43,17 @@ size_t vlink_tcp_ready(const struct sf_vsock *v);
 bool vlink_tcp_fin(struct sf_vsock *to);
 bool vlink_tcp_rst(struct sf_vsock *to);
 
+/* The answers the network itself gives, without a socket at the other
+ * end, to what v just sent from src to dst: the RST refusing a connect to a
+ * closed port, the RST answering data sent to a socket that has closed,
+ * ICMP port unreachable for a datagram.  Over a link they come back a round
+ * trip later: true, and vlink.c applies them then (a refused connect stays
+ * in VS_SYN until its RST arrives); false when they arrive now (no link, no
+ * delay) and the caller applies them. */
+enum vlink_answer { VLINK_REFUSED, VLINK_DATA_RST, VLINK_UNREACHABLE };
+bool vlink_answer(struct sf_vsock *v, const struct vaddr *src, const struct vaddr *dst, enum vlink_answer what,
+		  bool autobound);
+
 /* UDP: datagram d from `from` (the sending socket's source) to socket o at
  * dst.  True when the link took it over (delivered later, lost, doubled). */
 bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *d, const struct vaddr *from,

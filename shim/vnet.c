@@ -1220,8 +1220,11 @@ void sf_vsock_reset(struct sf_vsock *v, int fd)
 	if (v->type == SOCK_STREAM && !orphan(v)) {
 		struct sf_vsock *p = v->peer;
 		if (p) {
-			p->reset = true;
-			p->so_error = p->peer_fin ? EPIPE : ECONNRESET;
+			/* Over a link the RST travels, after our data. */
+			if (!p->lk || !vlink_tcp_rst(p)) {
+				p->reset = true;
+				p->so_error = p->peer_fin ? EPIPE : ECONNRESET;
+			}
 			p->peer = NULL;
 			vnet_arrive(p);
 			vsock_unref(p);

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <sys/uio.h>
 
 #include "vlink.h"
@@ -17,6 +18,11 @@ struct vaddr {
 	struct in6_addr ip;
 	uint16_t port;
 };
+
+static inline bool vaddr_eq(const struct vaddr *a, const struct vaddr *b)
+{
+	return a->port == b->port && memcmp(&a->ip, &b->ip, sizeof(a->ip)) == 0;
+}
 
 /* A byte ring: one direction of a stream, owned by the receiving socket.
  * A large send or recv copies with the network lock dropped (vtcp.c): one
@@ -119,6 +125,9 @@ struct sf_vsock {
 	bool fin_first;           /* we sent our FIN before the peer's arrived */
 	uint64_t tw_until;        /* released in TIME_WAIT: holds its port until then */
 	struct vaddr syn_dst;     /* VS_SYN: where the connect goes */
+	/* VS_SYN: the RST refusing the connect is on its way over a link;
+	 * connected, peer gone: the RST answering our data is (vlink.c). */
+	bool rst_coming;
 	/* A blocking recv waiting on the empty stream, offering its buffers
 	 * for a direct copy (vtcp.c); ho_busy: a send is copying into them with
 	 * the lock dropped (nothing else enters rx meanwhile). */
@@ -272,6 +281,8 @@ size_t vtcp_capacity(const struct sf_vsock *to);
  * listener l's that never got into its queue (dropped: the client is
  * reset); s joins l's accept queue. */
 void vtcp_reset_peer(struct sf_vsock *p);
+/* The RST answering v's SYN to a closed port: refused, its port given up. */
+void vtcp_refused(struct sf_vsock *v, bool autobound);
 void vtcp_drop_embryo(struct sf_vsock *s);
 void vtcp_enqueue(struct sf_vsock *l, struct sf_vsock *s);
 /* Bytes of v->rx the program may read: all of them, unless a link holds

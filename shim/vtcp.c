@@ -84,6 +84,19 @@ void vtcp_reset_peer(struct sf_vsock *p)
 	reset_peer(p);
 }
 
+void vtcp_refused(struct sf_vsock *v, bool autobound)
+{
+	/* tcp_reset in SYN_SENT, then tcp_done: the port goes back unless
+	 * bind(2) asked for it. */
+	if (autobound)
+		v->bound = false;
+	else
+		vnet_unbind_soft(v);
+	v->state = VS_CLOSED;
+	v->reset = true;
+	v->so_error = ECONNREFUSED;
+}
+
 /* Breaks the link between v and its peer (both keep their state). */
 static void unlink_peer(struct sf_vsock *v)
 {
@@ -172,6 +185,7 @@ static struct vaddr source_for(const struct vaddr *dst)
 static void reset_fields(struct sf_vsock *v)
 {
 	v->reset = v->connecting = v->rd_shut = v->wr_shut = v->peer_fin = v->peer_gone = false;
+	v->rst_coming = false;
 	v->rx.len = v->rx.head = 0;
 	v->has_remote = false;
 }
@@ -181,8 +195,8 @@ static int establish(struct sf_vsock *v, struct sf_vsock *l, const struct vaddr 
 void vtcp_retry_syn(struct sf_vsock *l)
 {
 	for (struct sf_vsock *o = vnet_first(); o; o = o->all_next) {
-		if (o->state != VS_SYN || o->released || o->peer)
-			continue; /* with a peer: a handshake crossing a link (vlink.c) */
+		if (o->state != VS_SYN || o->released || o->peer || o->rst_coming)
+			continue; /* a handshake or a refusal crossing a link (vlink.c) */
 		struct sf_vsock *t = vnet_find(SOCK_STREAM, &o->syn_dst, true);
 		if (t && t != l)
 			continue;
@@ -322,21 +336,20 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 			l = vnet_find(SOCK_STREAM, &dst, true);
 	}
 	if (!l || l->rd_shut) {
-		if (autobound)
-			v->bound = false;
-		else
-			vnet_unbind_soft(v);
+		if (sf_vlink_on && vlink_answer(v, &v->local, &dst, VLINK_REFUSED, autobound)) {
+			/* SYN_SENT until the RST comes back over the link. */
+			v->state = VS_SYN;
+			v->connecting = true;
+			return nb ? -EINPROGRESS : vlink_connect_wait(v, deadline);
+		}
+		vtcp_refused(v, autobound);
 		if (nb) {
 			/* The RST arrives after connect returned: SO_ERROR and
 			 * poll report it. */
-			v->state = VS_CLOSED;
-			v->reset = true;
 			v->connecting = true;
-			v->so_error = ECONNREFUSED;
 			return -EINPROGRESS;
 		}
-		v->state = VS_CLOSED;
-		v->reset = true;
+		v->so_error = 0;
 		return -ECONNREFUSED;
 	}
 	int r = establish(v, l, &dst, nb);
@@ -668,9 +681,11 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		struct sf_vsock *p = v->peer;
 		if (!p) {
 			/* The peer closed: the data is accepted, and its RST
-			 * comes back (tcp_reset in CLOSE_WAIT: EPIPE next). */
+			 * comes back (tcp_reset in CLOSE_WAIT: EPIPE next) --
+			 * over a link, a round trip later. */
 			done = want;
-			reset_peer(v);
+			if (!sf_vlink_on || !vlink_answer(v, &v->local, &v->remote, VLINK_DATA_RST, false))
+				reset_peer(v);
 			break;
 		}
 		if (p->rd_shut && p->wr_shut) {

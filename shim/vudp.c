@@ -266,9 +266,9 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	if (o && o->domain == AF_INET && !vaddr_is_v4(&from))
 		o = NULL;
 	if (!o) {
-		if (v->has_remote && memcmp(&v->remote.ip, &dst.ip, 16) == 0 && v->remote.port == dst.port) {
-			v->so_error = ECONNREFUSED;
-		}
+		if (v->has_remote && vaddr_eq(&v->remote, &dst) &&
+		    (!sf_vlink_on || !vlink_answer(v, &from, &dst, VLINK_UNREACHABLE, false)))
+			v->so_error = ECONNREFUSED; /* over a link: a round trip later */
 		vcap_undelivered(v, &from, &dst, iov, cnt, len);
 		r = (long)len;
 		goto out;

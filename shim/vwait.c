@@ -608,6 +608,10 @@ static void settle_fd(int fd)
 	sf_socket_put(s);
 }
 
+/* How often a poll looks again at a virtual fd whose awaited events the
+ * kernel end cannot show (sf_vnet_poll). */
+#define POLL_SLICE_NS 10000000u
+
 int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
 {
 	uint64_t deadline = sf_deadline_after(timeout);
@@ -618,18 +622,29 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 		goto out;
 	for (;;) {
 		int ready = 0;
+		bool coarse = false;
 		for (nfds_t i = 0; i < n; i++) {
 			t[i] = (struct pollfd){.fd = fds[i].fd, .events = fds[i].events};
 			isv[i] = 0;
 			struct sf_socket *s = fds[i].fd >= 0 ? sf_socket_get(fds[i].fd) : NULL;
 			if (s && s->v) {
 				isv[i] = 1;
+				short want = fds[i].events, m = sf_vsock_poll_mask(s->v);
 				/* The kernel end stands in for the wakeup only: POLLIN
 				 * is its token, POLLOUT its free buffer. */
-				t[i].events = (short)(fds[i].events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM));
-				if (fds[i].events & (POLLRDHUP | POLLPRI))
-					t[i].events |= POLLIN;
-				ready += (sf_vsock_poll_mask(s->v) & (fds[i].events | POLLERR | POLLHUP)) != 0;
+				t[i].events = (short)(want & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM));
+				if (!(want & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM))) {
+					/* Only POLLRDHUP, POLLPRI, or just the always-reported
+					 * POLLERR/POLLHUP: each makes the socket readable,
+					 * which the token shows -- unless it is readable
+					 * already (its data), when the kernel end has no edge
+					 * left to show: then look again every slice. */
+					if (!(m & POLLIN))
+						t[i].events |= POLLIN;
+					else
+						coarse = true;
+				}
+				ready += (m & (want | POLLERR | POLLHUP)) != 0;
 			}
 			if (s)
 				sf_socket_put(s);
@@ -642,6 +657,11 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 		} else if (deadline != UINT64_MAX) {
 			uint64_t now = sf_now_ns(), l = deadline > now ? deadline - now : 0;
 			left = (struct timespec){(time_t)(l / 1000000000u), (long)(l % 1000000000u)};
+			tp = &left;
+		}
+		if (coarse && tp != &zero &&
+		    (!tp || (uint64_t)left.tv_sec * 1000000000u + (uint64_t)left.tv_nsec > POLL_SLICE_NS)) {
+			left = (struct timespec){0, POLL_SLICE_NS};
 			tp = &left;
 		}
 		if (tp != &zero) {
