@@ -47,7 +47,16 @@
  * happen in a call on this socket, or a wait over it, which has the
  * program's fd.  The exact poll bits (POLLHUP, POLLERR, POLLRDHUP) come from
  * sf_vsock_poll_mask when the shim sees the wait; the kernel only provides
- * the wakeup.
+ * the wakeup.  An error or hangup makes a socket readable (and writable), so
+ * a wait for input or output wakes on it.  A poll/select that asks for
+ * neither (only POLLRDHUP, POLLPRI, or nothing: POLLERR/POLLHUP are always
+ * reported) waits for the token, or, when the socket is readable already
+ * and the token has no edge left to give, looks again every 10 ms
+ * (sf_vnet_poll).  Not covered: an epoll registration of a virtual fd with
+ * neither EPOLLIN nor EPOLLOUT -- epoll_wait reports its EPOLLERR/EPOLLHUP/
+ * EPOLLRDHUP when it is called, but one already blocked in the kernel is
+ * not woken by them (the kernel registration has no event that the token
+ * or the filler could raise without making a level-triggered set spin).
  *
  * Locking: one network lock (vnet.c, `net_lock`) guards every virtual socket
  * and the tables.  Why not one lock per socket: nearly every state change
