@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "vbuf.h"
 #include "vlink.h"
 #include "vsock.h"
 
@@ -24,19 +25,6 @@ static inline bool vaddr_eq(const struct vaddr *a, const struct vaddr *b)
 	return a->port == b->port && memcmp(&a->ip, &b->ip, sizeof(a->ip)) == 0;
 }
 
-/* A byte ring: one direction of a stream, owned by the receiving socket.
- * A large send or recv copies with the network lock dropped (vtcp.c): one
- * writer fills the bytes after head+len (wbusy) while one reader empties
- * the first `len` (rbusy), so the two copies of a bulk transfer run on two
- * cores at once, as they do in the kernel (each socket has its own lock
- * there).  While either copies, data is not moved or freed, and head+len
- * (the tail) stays where it is: consuming moves head as len shrinks. */
-struct vbuf {
-	unsigned char *data;
-	size_t cap, head, len;
-	bool wbusy, rbusy;
-	bool waited; /* a thread waits for a copy to end (vbuf_copy_done) */
-};
 
 /* A queued datagram (vudp.c). */
 struct vdgram {
@@ -251,22 +239,6 @@ int vsock_make_fds(struct sf_vsock *v, int flags);
 struct sf_socket;
 int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old);
 
-/* Byte rings. */
-int vbuf_reserve(struct vbuf *b, size_t cap);
-size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max);
-size_t vbuf_get_iov(struct vbuf *b, const struct iovec *iov, int cnt, size_t max, bool peek, bool discard);
-void vbuf_free(struct vbuf *b);
-/* The parts of put and get, for a copy made with the lock dropped: room
- * for up to max bytes at the tail (grown first unless a reader copies out),
- * the copy in at a given tail and out from a given head, and the consume. */
-size_t vbuf_room(struct vbuf *b, size_t cap, size_t max);
-static inline size_t vbuf_tail(const struct vbuf *b)
-{
-	return (b->head + b->len) % b->cap;
-}
-void vbuf_write(const struct vbuf *b, size_t tail, const struct iovec *iov, int cnt, size_t skip, size_t n);
-void vbuf_read(const struct vbuf *b, size_t pos, const struct iovec *iov, int cnt, size_t n);
-void vbuf_consume(struct vbuf *b, size_t n);
 
 /* vtcp.c */
 long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags);

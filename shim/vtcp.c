@@ -613,7 +613,7 @@ static size_t send_unlocked(struct sf_vsock *v, struct sf_vsock *p, const struct
 	b->wbusy = true;
 	p->refs++; /* p may be closed by another thread meanwhile */
 	vnet_unlock();
-	vbuf_write(b, tail, iov, cnt, skip, n);
+	n = vbuf_write(b, tail, iov, cnt, skip, n);
 	vnet_lock();
 	b->wbusy = false;
 	if (v->peer == p) {
@@ -732,7 +732,7 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			continue;
 		}
 		if (n) {
-			vbuf_write(&p->rx, vbuf_tail(&p->rx), iov, cnt, done, n);
+			n = vbuf_write(&p->rx, vbuf_tail(&p->rx), iov, cnt, done, n);
 			p->rx.len += n;
 			done += n;
 			if (!p->lk || vlink_tcp_sent(p, n)) /* a link: it arrives later */
