@@ -265,7 +265,7 @@ static bool drain(void)
 	for (unsigned i = 0; i < fz.nconn; i++) {
 		struct sf_vsock *p = fz.conn[i];
 		if (p && p->rx.len) {
-			p->rx.len = p->rx.head = 0;
+			vbuf_clear(&p->rx);
 			if (p->peer)
 				vnet_wake(p->peer);
 			moved = true;

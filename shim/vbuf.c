@@ -123,3 +123,9 @@ void vbuf_free(struct vbuf *b)
 	free(b->data);
 	memset(b, 0, sizeof(*b));
 }
+
+void vbuf_clear(struct vbuf *b)
+{
+	b->len = b->head = 0;
+	b->epoch++;
+}

@@ -20,12 +20,15 @@ struct vbuf {
 	size_t cap, head, len;
 	bool wbusy, rbusy;
 	bool waited; /* a thread waits for a copy to end (vbuf_copy_done) */
+	unsigned epoch; /* bumped by vbuf_clear: a copy made before is void */
 };
 
 int vbuf_reserve(struct vbuf *b, size_t cap);
 size_t vbuf_put_iov(struct vbuf *b, size_t cap, const struct iovec *iov, int cnt, size_t skip, size_t max);
 size_t vbuf_get_iov(struct vbuf *b, const struct iovec *iov, int cnt, size_t max, bool peek, bool discard);
 void vbuf_free(struct vbuf *b);
+/* Empties the ring for a new connection (the memory stays). */
+void vbuf_clear(struct vbuf *b);
 /* The parts of put and get, for a copy made with the lock dropped: room
  * for up to max bytes at the tail (grown first unless a reader copies out),
  * the copy in at a given tail and out from a given head, and the consume. */

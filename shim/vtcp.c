@@ -186,7 +186,7 @@ static void reset_fields(struct sf_vsock *v)
 {
 	v->reset = v->connecting = v->rd_shut = v->wr_shut = v->peer_fin = v->peer_gone = false;
 	v->rst_coming = false;
-	v->rx.len = v->rx.head = 0;
+	vbuf_clear(&v->rx);
 	v->has_remote = false;
 }
 
@@ -632,13 +632,15 @@ static size_t recv_unlocked(struct sf_vsock *v, const struct iovec *iov, int cnt
 {
 	struct vbuf *b = &v->rx;
 	size_t head = b->head;
+	unsigned epoch = b->epoch;
 	b->rbusy = true;
 	vnet_unlock();
 	vbuf_read(b, head, iov, cnt, n);
 	vnet_lock();
 	b->rbusy = false;
 	bool was_blocked = v->peer && !peer_has_room(v->peer);
-	vbuf_consume(b, n);
+	if (b->epoch == epoch) /* else another thread's connect emptied it */
+		vbuf_consume(b, n);
 	if (was_blocked)
 		vnet_wake(v->peer); /* room for its sends */
 	vbuf_copy_done(v);
