@@ -229,6 +229,21 @@ static void schedule(struct vlink_rx *k, uint64_t at)
 	}
 }
 
+/* Whether a one-off event pending at `at` is due at `now` (it is then no
+ * longer pending); if it is still ahead, *next becomes at most `at`. */
+static bool due(bool *pending, uint64_t at, uint64_t now, uint64_t *next)
+{
+	if (!*pending)
+		return false;
+	if (at <= now) {
+		*pending = false;
+		return true;
+	}
+	if (at < *next)
+		*next = at;
+	return false;
+}
+
 /* Delivers what is due towards k's socket at `now`; the next due time
  * (UINT64_MAX: nothing left). */
 static uint64_t advance(struct vlink_rx *k, uint64_t now)
@@ -236,38 +251,26 @@ static uint64_t advance(struct vlink_rx *k, uint64_t now)
 	struct sf_vsock *v = k->v;
 	uint64_t next = UINT64_MAX;
 	bool arrived = false;
-	if (k->enq_pending) {
-		if (k->enq_at <= now) {
-			k->enq_pending = false;
-			struct sf_vsock *l = k->listener, *c = v->peer;
-			k->listener = NULL;
-			if (l->state == VS_LISTEN && !l->rd_shut && !l->released && !v->released) {
-				vtcp_enqueue(l, v);
-			} else {
-				/* The SYN found the port closed: the client is
-				 * refused (its SYN_SENT ends with a RST). */
-				bool syn = c && c->state == VS_SYN;
-				vtcp_drop_embryo(v);
-				if (syn && c->state == VS_CLOSED) {
-					c->so_error = ECONNREFUSED;
-					c->connecting = true;
-				}
+	if (due(&k->enq_pending, k->enq_at, now, &next)) {
+		struct sf_vsock *l = k->listener, *c = v->peer;
+		k->listener = NULL;
+		if (l->state == VS_LISTEN && !l->rd_shut && !l->released && !v->released) {
+			vtcp_enqueue(l, v);
+		} else {
+			/* The SYN found the port closed: the client is
+			 * refused (its SYN_SENT ends with a RST). */
+			bool syn = c && c->state == VS_SYN;
+			vtcp_drop_embryo(v);
+			if (syn && c->state == VS_CLOSED) {
+				c->so_error = ECONNREFUSED;
+				c->connecting = true;
 			}
-			vsock_unref(l);
-		} else if (k->enq_at < next) {
-			next = k->enq_at;
 		}
+		vsock_unref(l);
 	}
-	if (k->estab_pending) {
-		if (k->estab_at <= now) {
-			k->estab_pending = false;
-			if (v->state == VS_SYN && v->peer) {
-				v->state = VS_CONNECTED;
-				vnet_wake(v);
-			}
-		} else if (k->estab_at < next) {
-			next = k->estab_at;
-		}
+	if (due(&k->estab_pending, k->estab_at, now, &next) && v->state == VS_SYN && v->peer) {
+		v->state = VS_CONNECTED;
+		vnet_wake(v);
 	}
 	while (k->mlen && k->marks[k->mhead].at <= now) {
 		k->delivered = k->marks[k->mhead].end;
@@ -277,50 +280,27 @@ static uint64_t advance(struct vlink_rx *k, uint64_t now)
 	}
 	if (k->mlen && k->marks[k->mhead].at < next)
 		next = k->marks[k->mhead].at;
-	if (k->fin_pending) {
-		if (k->fin_at <= now) {
-			k->fin_pending = false;
-			v->peer_fin = true;
-			arrived = true;
-		} else if (k->fin_at < next) {
-			next = k->fin_at;
-		}
+	if (due(&k->fin_pending, k->fin_at, now, &next)) {
+		v->peer_fin = true;
+		arrived = true;
 	}
-	if (k->refuse_pending) {
-		if (k->refuse_at <= now) {
-			k->refuse_pending = false;
-			if (v->state == VS_SYN && v->rst_coming) {
-				v->rst_coming = false;
-				vtcp_refused(v, k->autobound);
-				arrived = true;
-			}
-		} else if (k->refuse_at < next) {
-			next = k->refuse_at;
-		}
+	if (due(&k->refuse_pending, k->refuse_at, now, &next) && v->state == VS_SYN && v->rst_coming) {
+		v->rst_coming = false;
+		vtcp_refused(v, k->autobound);
+		arrived = true;
 	}
-	if (k->unreach_pending) {
-		if (k->unreach_at <= now) {
-			k->unreach_pending = false;
-			/* ip4_datagram_connect's socket reports it (udp_err): only
-			 * while still connected to where the datagram went. */
-			if (v->has_remote && vaddr_eq(&v->remote, &k->unreach_from)) {
-				v->so_error = ECONNREFUSED;
-				arrived = true;
-			}
-		} else if (k->unreach_at < next) {
-			next = k->unreach_at;
-		}
+	/* ip4_datagram_connect's socket reports port unreachable (udp_err):
+	 * only while still connected to where the datagram went. */
+	if (due(&k->unreach_pending, k->unreach_at, now, &next) && v->has_remote &&
+	    vaddr_eq(&v->remote, &k->unreach_from)) {
+		v->so_error = ECONNREFUSED;
+		arrived = true;
 	}
-	if (k->rst_pending) {
-		if (k->rst_at <= now) {
-			k->rst_pending = false;
-			v->rst_coming = false;
-			if (v->state == VS_CONNECTED && !v->peer)
-				vtcp_reset_peer(v);
-			arrived = true;
-		} else if (k->rst_at < next) {
-			next = k->rst_at;
-		}
+	if (due(&k->rst_pending, k->rst_at, now, &next)) {
+		v->rst_coming = false;
+		if (v->state == VS_CONNECTED && !v->peer)
+			vtcp_reset_peer(v);
+		arrived = true;
 	}
 	while (k->dg && k->dg->at <= now) {
 		struct inflight *f = k->dg;
