@@ -1,4 +1,4 @@
-/* libFuzzer target for the frame synthesizer (shim/frame.c): the input is a
+/* libFuzzer target for the frame synthesizer (shim/capture/frame.c): the input is a
  * flow's parameters and a sequence of operations (handshake, send, receive
  * with iovec splits and skips, FIN, RST, UDP datagrams, refused connects).
  * Every frame must parse with correct lengths and checksums
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
+#include "capture/frame.h"
 
 enum { F_FIN = 1, F_SYN = 2, F_RST = 4, F_ACK = 16 };
 

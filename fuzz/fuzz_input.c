@@ -1,4 +1,4 @@
-/* libFuzzer target for the fuzz input format (shim/fuzz_input.c): every
+/* libFuzzer target for the fuzz input format (shim/fuzz/fuzz_input.c): every
  * byte string parses into an input whose invariants hold, renders into
  * scenario text the scenario parser accepts, and that scenario says exactly
  * what the input says: the same peer steps with the same bytes, one rule per
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "fuzz_input.h"
+#include "fuzz/fuzz_input.h"
 
 #define CHECK(cond)                                                                      \
 	do {                                                                             \

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scenario.h"
+#include "faults/scenario.h"
 
 #define CHECK(cond)                                                                      \
 	do {                                                                             \

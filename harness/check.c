@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "scenario.h"
+#include "faults/scenario.h"
 
 int sf_cmd_check(int argc, char **argv)
 {

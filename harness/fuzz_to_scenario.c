@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fuzz_input.h"
-#include "scenario.h"
+#include "fuzz/fuzz_input.h"
+#include "faults/scenario.h"
 
 static const char usage[] =
 	"usage: sockfault fuzz-to-scenario INPUT [-o FILE]\n"

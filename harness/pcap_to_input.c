@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fuzz_input.h"
+#include "fuzz/fuzz_input.h"
 
 static const char usage[] =
 	"usage: sockfault pcap-to-input CAPTURE -o INPUT [--side server|client]\n"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "scenario.h"
+#include "faults/scenario.h"
 
 static const char usage[] =
 	"usage: sockfault run [options] -- PROGRAM [ARGS...]\n"

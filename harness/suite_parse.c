@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "scenario.h"
+#include "faults/scenario.h"
 #include "suite.h"
 
 enum kw { KW_CASE, KW_SCENARIO, KW_RUN, KW_SH, KW_CWD, KW_SEED, KW_TIMEOUT, KW_EXIT,

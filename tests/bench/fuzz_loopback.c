@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fuzz_input.h"
+#include "fuzz/fuzz_input.h"
 
 struct input {
 	unsigned char *data;

@@ -1,12 +1,12 @@
 /* In-process (libsockfault_fuzz.a), a released virtual socket's fd pair is
- * reused by a later socket (shim/vnet.c, "the in-process pool of pairs").
+ * reused by a later socket (shim/vnet/vnet.c, "the in-process pool of pairs").
  * What the kernel sees of a reused pair must be what a fresh one shows: no
  * readability token left by the last owner, O_NONBLOCK as the new socket()
  * asked, the lowest free fd number, no registration in a kernel epoll set
  * the last owner was in; and the program's close_range over the pool's
  * hidden fds must not break later sockets.  The checks on readiness ask the
  * kernel directly (raw poll/epoll_wait syscalls, which the shim does not
- * see): that is what the mirror is for (shim/vsock.h). */
+ * see): that is what the mirror is for (shim/vnet/vsock.h). */
 #include "sfit.h"
 
 #include <linux/close_range.h>
@@ -110,7 +110,7 @@ static void check_fresh_sockets(int epfd)
 	char buf[8];
 	CHECK_EQ(recv(k.a, buf, sizeof(buf), 0), 4);
 	/* The token goes when a recv finds nothing (the lazy token,
-	 * shim/vsock.h). */
+	 * shim/vnet/vsock.h). */
 	CHECK_EQ(recv(k.a, buf, sizeof(buf), MSG_DONTWAIT), -1);
 	CHECK_EQ(errno, EAGAIN);
 	CHECK_EQ(kernel_revents(k.a) & POLLIN, 0);

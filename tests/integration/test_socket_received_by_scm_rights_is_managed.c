@@ -1,7 +1,7 @@
 /* A socket received from another process with SCM_RIGHTS (a pre-forked
  * server handing connections to workers, systemd, a privileged helper) is a
  * socket of this process like any other: managed by the shim, so that a
- * scenario can reach it (shim/socket.h: sf_socket_adopt "learns a socket the
+ * scenario can reach it (shim/core/socket.h: sf_socket_adopt "learns a socket the
  * program did not create through us (inherited across exec, or received via
  * SCM_RIGHTS)").  A pipe received the same way stays unmanaged.  The bytes
  * and the descriptors arrive intact either way. */

@@ -3,7 +3,7 @@
  * ppoll syscall the shim never sees -- still wakes when data crosses the
  * link: the network's timer writes the readability token at the delivery
  * time, 30 ms after the send (the raw wait once the token is exact: after
- * a recv said EAGAIN, shim/vsock.h). */
+ * a recv said EAGAIN, shim/vnet/vsock.h). */
 #include "lk.h"
 
 #include <poll.h>
@@ -34,7 +34,7 @@ int main(void)
 
 	/* The same through a raw syscall: only the kernel's view.  A wait the
 	 * shim does not see may report a readability already consumed until
-	 * the program's recv says EAGAIN (shim/vsock.h, the lazy token): the
+	 * the program's recv says EAGAIN (shim/vnet/vsock.h, the lazy token): the
 	 * program reads until then, as a non-blocking reader does. */
 	CHECK(recv(s, &b, 1, MSG_DONTWAIT) == -1 && errno == EAGAIN);
 	t0 = lk_now_ns();

@@ -1,4 +1,4 @@
-/* The resolver's pure logic (shim/resolve.c), linked from sockfault_core,
+/* The resolver's pure logic (shim/interpose/resolve.c), linked from sockfault_core,
  * never preloaded: hints and services against glibc's own getaddrinfo, the
  * RFC 3484 ordering, the table lookups, and the memory the answers live in. */
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resolve.h"
+#include "resolve/resolve.h"
 
 static struct sf_host host_of(const char *pattern, const char *const *addrs)
 {

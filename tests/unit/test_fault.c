@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fault.h"
-#include "scenario.h"
-#include "socket.h"
+#include "faults/fault.h"
+#include "faults/scenario.h"
+#include "core/socket.h"
 
 static struct sf_rule rules[4];
 static struct sf_scenario sc;

@@ -9,8 +9,8 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
-#include "fdtable.h"
-#include "socket.h"
+#include "core/fdtable.h"
+#include "core/socket.h"
 
 static int teardown(void **state)
 {

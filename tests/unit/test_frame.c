@@ -1,4 +1,4 @@
-/* The frame synthesizer (shim/frame.c) and the DNS messages (dns_frame.c):
+/* The frame synthesizer (shim/capture/frame.c) and the DNS messages (dns_frame.c):
  * checksums against RFC 1071's example and an independent big-endian sum,
  * TCP sequence and acknowledgement numbers through handshake, data, FIN and
  * RST, MSS splitting, refused connects, UDP, and the invariant checker. */
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dns_frame.h"
-#include "frame.h"
+#include "capture/dns_frame.h"
+#include "capture/frame.h"
 
 enum { F_FIN = 1, F_SYN = 2, F_RST = 4, F_PSH = 8, F_ACK = 16 };
 

@@ -1,4 +1,4 @@
-/* The fuzz input format (shim/fuzz_input.c): raw and structured mode, each
+/* The fuzz input format (shim/fuzz/fuzz_input.c): raw and structured mode, each
  * record, the fault tapes, and the scenario text an input renders into. */
 #include <errno.h>
 #include <netdb.h>
@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "fuzz_input.h"
+#include "fuzz/fuzz_input.h"
 
 static struct sf_fuzz_input in;
 

@@ -19,8 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "calls.h"
-#include "scenario.h"
+#include "core/calls.h"
+#include "faults/scenario.h"
 
 #ifndef SF_EXAMPLES_DIR
 #error "SF_EXAMPLES_DIR must name scenarios/examples"

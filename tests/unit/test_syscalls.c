@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "syscalls.h"
+#include "core/syscalls.h"
 
 static void every_entry_resolves_to_libc(void **state)
 {

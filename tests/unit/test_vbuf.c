@@ -1,4 +1,4 @@
-/* The byte ring of a virtual stream (shim/vbuf.c): bytes come out in the
+/* The byte ring of a virtual stream (shim/vnet/vbuf.c): bytes come out in the
  * order they went in across the wrap, the ring grows by doubling up to the
  * capacity flow control allows and never beyond, and the rules that let one
  * writer and one reader copy at the same time hold -- the tail stays put
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vbuf.h"
+#include "vnet/vbuf.h"
 
 static size_t put(struct vbuf *b, size_t cap, const void *p, size_t n)
 {

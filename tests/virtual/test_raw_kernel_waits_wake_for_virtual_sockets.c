@@ -1,6 +1,6 @@
 /* A wait the shim never sees -- epoll_wait and ppoll made with syscall(2) --
  * still wakes when another thread makes a virtual socket readable (the token
- * in the kernel end, see shim/vsock.h).  The token is drained lazily: once
+ * in the kernel end, see shim/vnet/vsock.h).  The token is drained lazily: once
  * the data is read such a wait may still report the fd readable (as
  * select(2) BUGS allows), but not after a recv has said EAGAIN, nor after
  * one of the shim's own waits (poll, epoll_wait) has blocked on it.  A full

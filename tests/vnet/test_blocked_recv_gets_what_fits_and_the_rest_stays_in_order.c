@@ -6,7 +6,7 @@
  * meets a writev of 600+400 bytes: it gets the first 100, spread over its
  * buffers, and the next recv the other 900; a reader blocked with room for
  * 4096 meets a 30-byte send and gets the 30.  (The virtual network copies
- * straight into a waiting reader's buffers, shim/vtcp.c: this checks that
+ * straight into a waiting reader's buffers, shim/vnet/vtcp.c: this checks that
  * the copy keeps the stream's order and the call's limits.) */
 #include "vcheck.h"
 #include <pthread.h>

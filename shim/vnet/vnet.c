@@ -1,0 +1,1466 @@
+/* The virtual network (see vsock.h): the network lock, the list of virtual
+ * sockets, addresses and ports, the shim's ends of the fd pairs, socket
+ * creation and release, byte rings, the calls common to streams and
+ * datagrams (bind, names, options, shutdown, ioctl, the data-call dispatch),
+ * validation and fork.  Readiness and waits are in vwait.c. */
+#include "vnet/vnet_impl.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <linux/sockios.h>
+#include <unistd.h>
+
+#include "faults/env.h"
+#include "fuzz/fuzz_peer.h"
+#include "kernel/io.h"
+#include "core/shim.h"
+#include "kernel/wait.h"
+
+bool sf_vnet_on; /* written only by the constructor, before main */
+/* This process's id, which a socket's owner must be to be usable (fork).
+ * glibc 2.36 does not cache getpid(), and it is asked on every call: set
+ * by the constructor and the fork child handler, read-only otherwise. */
+pid_t vnet_pid;
+/* net.core.wmem_max / rmem_max, read once by the constructor (defaults are
+ * Debian's): setsockopt(SO_SNDBUF/SO_RCVBUF) clamps to them, then doubles. */
+int sf_vnet_wmem_max = 212992, sf_vnet_rmem_max = 212992;
+
+/* Adaptive: critical sections are short (a copy, a few flags), so a
+ * contending thread spins briefly before it sleeps (fewer futex calls). */
+pthread_mutex_t sf_vnet_lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
+static struct sf_vsock *all;     /* guarded by sf_vnet_lock */
+static unsigned nall;            /* guarded by sf_vnet_lock */
+static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
+static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds */
+static _Atomic unsigned char *hidden_map; /* written once by the constructor; see hidden_mark */
+
+void vnet_lock(void)
+{
+	pthread_mutex_lock(&sf_vnet_lock);
+	TSAN_ACQUIRE(&sf_vnet_lock);
+}
+
+void vnet_unlock(void)
+{
+	struct sf_vsock *w = vwait_take_wake();
+	TSAN_RELEASE(&sf_vnet_lock);
+	pthread_mutex_unlock(&sf_vnet_lock);
+	if (w)
+		vwait_deferred_wake(w);
+}
+
+static int read_sysctl(const char *path, int dflt)
+{
+	FILE *f = fopen(path, "re");
+	int v = dflt;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1 || v <= 0)
+			v = dflt;
+		fclose(f);
+	}
+	return v;
+}
+
+static void release_hook(struct sf_vsock *v);
+static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
+
+void sf_vnet_init(void)
+{
+	sf_vnet_on = true;
+	sf_vnet_wmem_max = read_sysctl("/proc/sys/net/core/wmem_max", 212992);
+	sf_vnet_rmem_max = read_sysctl("/proc/sys/net/core/rmem_max", 212992);
+	vnet_pid = getpid();
+	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
+	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
+	vwait_init();
+	vlink_init();
+	sf_vsock_release_fn = release_hook;
+	sf_vsock_name_fn = name_hook;
+}
+
+bool sf_vnet_handles(int domain, int type, int protocol)
+{
+	if (!sf_vnet_on || (domain != AF_INET && domain != AF_INET6))
+		return false;
+	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (type == SOCK_STREAM)
+		return protocol == 0 || protocol == IPPROTO_TCP;
+	if (type == SOCK_DGRAM)
+		return protocol == 0 || protocol == IPPROTO_UDP;
+	return false; /* raw, SCTP, UDP-Lite...: the kernel's */
+}
+
+/* --- addresses --- */
+
+bool vaddr_is_v4(const struct vaddr *a)
+{
+	return IN6_IS_ADDR_V4MAPPED(&a->ip);
+}
+
+bool vaddr_is_any(const struct vaddr *a)
+{
+	static const uint8_t any4[16] = {[10] = 0xff, [11] = 0xff};
+	return IN6_IS_ADDR_UNSPECIFIED(&a->ip) || memcmp(&a->ip, any4, 16) == 0;
+}
+
+/* Addresses the virtual machine has: loopback (127.0.0.0/8, ::1) and every
+ * address of the scenario's `host` table. */
+bool vaddr_is_local(const struct vaddr *a)
+{
+	if (vaddr_is_v4(a) && a->ip.s6_addr[12] == 127)
+		return true;
+	if (IN6_IS_ADDR_LOOPBACK(&a->ip))
+		return true;
+	const struct sf_scenario *sc = &sf_config.scenario;
+	for (unsigned h = 0; sf_config.has_scenario && h < sc->nhosts; h++) {
+		for (unsigned i = 0; i < sc->hosts[h].naddrs; i++) {
+			struct vaddr x = {.port = 0};
+			if (sc->hosts[h].addrs[i].family == AF_INET) {
+				x.ip.s6_addr[10] = x.ip.s6_addr[11] = 0xff;
+				memcpy(&x.ip.s6_addr[12], sc->hosts[h].addrs[i].addr, 4);
+			} else {
+				memcpy(&x.ip, sc->hosts[h].addrs[i].addr, 16);
+			}
+			if (memcmp(&x.ip, &a->ip, 16) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+int vaddr_from_sockaddr(const struct sf_vsock *v, const struct sockaddr *sa, socklen_t len,
+			struct vaddr *out, bool for_connect)
+{
+	memset(out, 0, sizeof(*out));
+	if (!sa)
+		return -EFAULT;
+	if (v->domain == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		if (len < (socklen_t)sizeof(*in))
+			return -EINVAL;
+		/* inet_bind(): AF_UNSPEC is accepted for INADDR_ANY (old programs). */
+		if (in->sin_family != AF_INET &&
+		    !(in->sin_family == AF_UNSPEC && !for_connect && in->sin_addr.s_addr == htonl(INADDR_ANY)))
+			return -EAFNOSUPPORT;
+		out->ip.s6_addr[10] = out->ip.s6_addr[11] = 0xff;
+		memcpy(&out->ip.s6_addr[12], &in->sin_addr, 4);
+		out->port = ntohs(in->sin_port);
+		return 0;
+	}
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+	if (len < 24) /* SIN6_LEN_RFC2133 */
+		return -EINVAL;
+	if (in6->sin6_family != AF_INET6)
+		return for_connect ? -EAFNOSUPPORT : -EINVAL;
+	out->ip = in6->sin6_addr;
+	out->port = ntohs(in6->sin6_port);
+	return 0;
+}
+
+socklen_t vaddr_to_sockaddr(const struct sf_vsock *v, const struct vaddr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (v->domain == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		in->sin_family = AF_INET;
+		in->sin_port = htons(a->port);
+		memcpy(&in->sin_addr, &a->ip.s6_addr[12], 4);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(a->port);
+	in6->sin6_addr = a->ip;
+	/* An AF_INET6 socket's wildcard v4-mapped form is reported as :: */
+	if (memcmp(&a->ip, &(struct in6_addr){.s6_addr = {[10] = 0xff, [11] = 0xff}}, 16) == 0)
+		memset(&in6->sin6_addr, 0, 16);
+	return sizeof(*in6);
+}
+
+int vaddr_copy_out(const struct sf_vsock *v, const struct vaddr *a, struct sockaddr *sa, socklen_t *len)
+{
+	struct sockaddr_storage ss;
+	socklen_t n = vaddr_to_sockaddr(v, a, &ss);
+	if (!len)
+		return -EFAULT;
+	if ((int)*len < 0)
+		return -EINVAL;
+	if (!sa && *len)
+		return -EFAULT;
+	memcpy(sa, &ss, *len < n ? *len : n);
+	*len = n;
+	return 0;
+}
+
+/* --- ports --- */
+
+static int proto_of(const struct sf_vsock *v)
+{
+	return v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+}
+
+/* Whether two sockets' bound addresses overlap (inet_bind_conflict, in its
+ * essentials): the same address, or a wildcard covering the other. */
+static bool overlap(const struct sf_vsock *a, const struct sf_vsock *b)
+{
+	bool a4 = vaddr_is_v4(&a->local), b4 = vaddr_is_v4(&b->local);
+	bool aany = vaddr_is_any(&a->local), bany = vaddr_is_any(&b->local);
+	/* An AF_INET6 socket on :: without V6ONLY also covers IPv4. */
+	bool acovers4 = a4 || (aany && !a->v6only), bcovers4 = b4 || (bany && !b->v6only);
+	bool acovers6 = !a4, bcovers6 = !b4;
+	if (aany || bany) {
+		if (aany && bany)
+			return (acovers4 && bcovers4) || (acovers6 && bcovers6);
+		const struct sf_vsock *w = aany ? a : b, *o = aany ? b : a;
+		bool o4 = vaddr_is_v4(&o->local);
+		return o4 ? (w == a ? acovers4 : bcovers4) : !vaddr_is_v4(&w->local);
+	}
+	return memcmp(&a->local.ip, &b->local.ip, 16) == 0;
+}
+
+static bool conflicts(const struct sf_vsock *v, const struct sf_vsock *o)
+{
+	/* The cheap tests first: the clock is read only for a TIME_WAIT
+	 * socket on our very port, not once per socket of the network. */
+	if (o == v || !o->bound || proto_of(o) != proto_of(v) || o->local.port != v->local.port)
+		return false;
+	if (o->released && o->tw_until <= sf_now_ns())
+		return false; /* a closed socket holds its port only in TIME_WAIT */
+	if (!overlap(v, o))
+		return false;
+	if (v->reuseport && o->reuseport)
+		return false;
+	/* SO_REUSEADDR: TCP may share a port with sockets that do not listen
+	 * (TIME_WAIT is what it is for); UDP shares it outright. */
+	if (v->reuseaddr && o->reuseaddr && (v->type == SOCK_DGRAM || (o->state != VS_LISTEN && v->state != VS_LISTEN)))
+		return false;
+	return true;
+}
+
+static bool port_free(struct sf_vsock *v)
+{
+	for (struct sf_vsock *o = all; o; o = o->all_next)
+		if (conflicts(v, o))
+			return false;
+	return true;
+}
+
+/* Frees the TIME_WAIT sockets whose time is up (TCP_TIMEWAIT_LEN, 60 s) at
+ * `now`.  vsock_unref unlinks and frees only the socket it is given, so the
+ * walk goes on from the successor saved before it. */
+static void reap_time_wait(uint64_t now)
+{
+	for (struct sf_vsock *o = all, *next; o; o = next) {
+		next = o->all_next;
+		if (o->released && o->tw_until && o->tw_until <= now) {
+			o->tw_until = 0;
+			o->bound = false;
+			vsock_unref(o);
+		}
+	}
+}
+
+void vnet_end_time_wait(void)
+{
+	reap_time_wait(UINT64_MAX);
+}
+
+/* A socket keeps its `sig` end exactly while some fd of the program refers
+ * to it (sf_vsock_release closes it), so the list says whether the fd
+ * table has virtual entries without a walk over the table. */
+bool vnet_open_fds(void)
+{
+	for (struct sf_vsock *o = all; o; o = o->all_next)
+		if (o->sig >= 0)
+			return true;
+	return false;
+}
+
+int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bind)
+{
+	reap_time_wait(sf_now_ns());
+	if (!vaddr_is_any(a) && !vaddr_is_local(a))
+		return -EADDRNOTAVAIL;
+	if (v->domain == AF_INET6 && v->v6only && vaddr_is_v4(a))
+		return -EINVAL;
+	v->local = *a;
+	if (a->port) {
+		if (!port_free(v)) {
+			memset(&v->local, 0, sizeof(v->local));
+			return -EADDRINUSE;
+		}
+	} else {
+		/* ip_local_port_range 32768-60999. */
+		bool found = false;
+		for (unsigned i = 0; i < 28232 && !found; i++) {
+			if (next_ephemeral < 32768 || next_ephemeral > 60999)
+				next_ephemeral = 32768;
+			v->local.port = next_ephemeral++;
+			found = port_free(v);
+		}
+		if (!found) {
+			memset(&v->local, 0, sizeof(v->local));
+			return -EADDRINUSE;
+		}
+	}
+	v->bound = true;
+	if (explicit_bind) {
+		v->addr_lock = !vaddr_is_any(a);
+		v->port_lock = a->port != 0;
+	}
+	return 0;
+}
+
+struct sf_vsock *vnet_first(void)
+{
+	return all;
+}
+
+bool vnet_listen_conflict(const struct sf_vsock *v)
+{
+	for (struct sf_vsock *o = all; o; o = o->all_next)
+		if (o != v && o->state == VS_LISTEN && !o->released && o->type == v->type &&
+		    o->local.port == v->local.port && overlap(v, o) && !(v->reuseport && o->reuseport))
+			return true;
+	return false;
+}
+
+void vnet_unbind_soft(struct sf_vsock *v)
+{
+	if (!v->addr_lock) {
+		bool v4 = v->domain == AF_INET || vaddr_is_v4(&v->local);
+		memset(&v->local.ip, 0, sizeof(v->local.ip));
+		if (v4 && v->domain == AF_INET)
+			v->local.ip.s6_addr[10] = v->local.ip.s6_addr[11] = 0xff;
+	}
+	if (!v->port_lock) {
+		v->bound = false;
+		v->local.port = 0;
+	}
+}
+
+struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening)
+{
+	struct sf_vsock *wild = NULL;
+	bool d4 = vaddr_is_v4(dst);
+	for (struct sf_vsock *o = all; o; o = o->all_next) {
+		if (o->type != type || !o->bound || o->released || o->local.port != dst->port)
+			continue;
+		if (listening && o->state != VS_LISTEN)
+			continue;
+		if (!listening && o->sig < 0)
+			continue;
+		if (memcmp(&o->local.ip, &dst->ip, 16) == 0)
+			return o;
+		if (vaddr_is_any(&o->local) && !wild) {
+			bool o4 = vaddr_is_v4(&o->local);
+			if (d4 ? (o4 || !o->v6only) : !o4)
+				wild = o;
+		}
+	}
+	return wild;
+}
+
+/* --- the shim's ends of the fd pairs ---
+ *
+ * The program must not close or overwrite them by accident: close() of one
+ * is EBADF (the program never opened that number), dup2/dup3 onto one first
+ * moves ours elsewhere, close_range skips them.  A bitmap over the fd table's
+ * range, allocated by the constructor; bits change under the network lock and
+ * are read without it. */
+
+static void hidden_mark(int fd, bool on)
+{
+	if (!hidden_map || fd < 0 || (unsigned)fd >= SF_FD_MAX)
+		return;
+	unsigned char bit = (unsigned char)(1u << (fd & 7));
+	if (on)
+		atomic_fetch_or(&hidden_map[fd >> 3], bit);
+	else
+		atomic_fetch_and(&hidden_map[fd >> 3], (unsigned char)~bit);
+}
+
+static void hidden_close(int fd)
+{
+	hidden_mark(fd, false);
+	sf_libc()->close(fd);
+}
+
+bool sf_vnet_is_hidden(int fd)
+{
+	if (!hidden_map || fd < 0 || (unsigned)fd >= SF_FD_MAX)
+		return false;
+	return (atomic_load_explicit(&hidden_map[fd >> 3], memory_order_relaxed) >> (fd & 7)) & 1;
+}
+
+/* --- the in-process pool of pairs ---
+ *
+ * A socketpair and its closes are most of what a virtual socket costs the
+ * in-process library (sockfault_fuzz.h), which makes and drops a listening
+ * and an accepted socket per input.  There (one thread, no fork by
+ * contract), a released socket's pair goes back to a small pool instead,
+ * both ends hidden: the pool's own copy of the program end and `sig`.  The
+ * next socket() gets a dup of that copy (one fcntl, no new file: the
+ * program end's fd number is still the lowest free one), and the program's
+ * close only drops its dup.  A pair is pooled only if it is clean -- no
+ * token queued, send buffer drained, O_ASYNC off (F_GETFL; O_NONBLOCK is
+ * set right at reuse) -- and was never in a kernel epoll set: epoll keeps a registration while the
+ * file lives (epoll(7), "Q6"), which the program's close no longer ends. */
+
+#define POOL_MAX 8
+static struct {
+	int prog, sig;
+	bool nb;                /* O_NONBLOCK of the program end's file */
+} pool[POOL_MAX];               /* guarded by sf_vnet_lock */
+static unsigned npool;          /* guarded by sf_vnet_lock */
+
+/* Closes every idle pair (before the program's close_range or dup2 can
+ * reach one of their numbers). */
+static void pool_drop(void)
+{
+	while (npool) {
+		npool--;
+		hidden_close(pool[npool].prog);
+		hidden_close(pool[npool].sig);
+	}
+}
+
+/* v's fds are gone (sf_vsock_release): its pair back into the pool if it
+ * can be made clean, else closed. */
+static void pool_put(struct sf_vsock *v)
+{
+	const struct sf_syscalls *libc = sf_libc();
+	bool ok = v->pool_prog >= 0 && v->sig >= 0 && npool < POOL_MAX && !v->kernel_epoll &&
+		  v->owner == vnet_pid && sf_fuzz_inprocess;
+	if (ok && v->tok) {
+		char c[64];
+		ssize_t want = 1 + v->tok_extra;
+		ok = want <= (ssize_t)sizeof(c) && libc->recv(v->pool_prog, c, (size_t)want, MSG_DONTWAIT) == want;
+	}
+	if (ok && v->full) {
+		char buf[8192]; /* more than the 4.5 KB the fill leaves: one call */
+		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
+			;
+	}
+	/* The file's flags, which the program's fcntl may have changed (the
+	 * next socket gets its O_NONBLOCK set right; O_ASYNC we do not undo). */
+	int fl = ok ? libc->fcntl(v->pool_prog, F_GETFL) : -1;
+	if (ok && (fl < 0 || (fl & O_ASYNC)))
+		ok = false;
+	if (ok) {
+		pool[npool].prog = v->pool_prog;
+		pool[npool].sig = v->sig;
+		pool[npool].nb = (fl & O_NONBLOCK) != 0;
+		npool++;
+	} else {
+		if (v->pool_prog >= 0)
+			hidden_close(v->pool_prog);
+		if (v->sig >= 0)
+			hidden_close(v->sig);
+	}
+	v->pool_prog = v->sig = -1;
+}
+
+void sf_vnet_evict(int fd)
+{
+	vnet_lock();
+	if (sf_vnet_is_hidden(fd))
+		pool_drop();
+	for (struct sf_vsock *v = all; v && sf_vnet_is_hidden(fd); v = v->all_next) {
+		int *slot = v->sig == fd ? &v->sig : v->pool_prog == fd ? &v->pool_prog : NULL;
+		if (!slot)
+			continue;
+		int base = hidden_base > 0 ? hidden_base : 3;
+		int n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, fd + 1 > base ? fd + 1 : base);
+		if (n < 0)
+			n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (n >= 0) {
+			hidden_close(fd);
+			*slot = n;
+			hidden_mark(n, true);
+		}
+	}
+	vnet_unlock();
+}
+
+int sf_vnet_close_range(unsigned first, unsigned last, int flags)
+{
+	/* Close the gaps between our fds, in order. */
+	int r = 0;
+	unsigned from = first;
+	vnet_lock();
+	pool_drop();
+	for (;;) {
+		unsigned next = UINT32_MAX;
+		for (struct sf_vsock *v = all; v; v = v->all_next) {
+			if (v->sig >= 0 && (unsigned)v->sig >= from && (unsigned)v->sig <= last && (unsigned)v->sig < next)
+				next = (unsigned)v->sig;
+			if (v->pool_prog >= 0 && (unsigned)v->pool_prog >= from && (unsigned)v->pool_prog <= last &&
+			    (unsigned)v->pool_prog < next)
+				next = (unsigned)v->pool_prog;
+		}
+		if (next == UINT32_MAX) {
+			r = (int)sf_neg(sf_libc()->close_range(from, last, flags));
+			break;
+		}
+		if (next > from && (r = (int)sf_neg(sf_libc()->close_range(from, next - 1, flags))))
+			break;
+		if (next == last)
+			break;
+		from = next + 1;
+	}
+	vnet_unlock();
+	return r;
+}
+
+/* --- sockets --- */
+
+struct sf_vsock *vsock_new(int domain, int type, int protocol)
+{
+	struct sf_vsock *v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->domain = domain;
+	v->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	v->protocol = protocol ? protocol : (v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
+	v->owner = vnet_pid;
+	v->sig = -1;
+	v->pool_prog = -1;
+	v->refs = 1;
+	/* tcp_wmem/tcp_rmem defaults for TCP, wmem/rmem_default for UDP. */
+	v->sndbuf = v->type == SOCK_STREAM ? 16384 : 212992;
+	v->rcvbuf = v->type == SOCK_STREAM ? 131072 : 212992;
+	v->all_next = all;
+	if (all)
+		all->all_prev = v;
+	all = v;
+	nall++;
+	return v;
+}
+
+void vsock_unref(struct sf_vsock *v)
+{
+	if (--v->refs > 0)
+		return;
+	if (v->all_prev)
+		v->all_prev->all_next = v->all_next;
+	else
+		all = v->all_next;
+	if (v->all_next)
+		v->all_next->all_prev = v->all_prev;
+	nall--;
+	if (v->sig >= 0)
+		hidden_close(v->sig);
+	if (v->pool_prog >= 0)
+		hidden_close(v->pool_prog);
+	vbuf_free(&v->rx);
+	if (v->lk)
+		vlink_free(v);
+	for (struct vdgram *d = v->dq_head, *n; d; d = n) {
+		n = d->next;
+		free(d);
+	}
+	vwait_free(v);
+	free(v);
+}
+
+/* The program end gets the lowest free number (as socket() would); the
+ * shim's end moves to >= 3/4 of RLIMIT_NOFILE so it does not take the number
+ * the program's next socket would get.  Both ends are AF_UNIX stream sockets;
+ * the program end's send buffer is made as small as the kernel allows so that
+ * filling it (writability mirror) costs a few KB. */
+static void learn_hidden_base(void)
+{
+	if (hidden_base < 0) {
+		struct rlimit rl;
+		hidden_base = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+				      rl.rlim_cur >= 64 ? (int)(rl.rlim_cur / 4 * 3) : 0;
+	}
+}
+
+int vsock_make_fds(struct sf_vsock *v, int flags)
+{
+	const struct sf_syscalls *libc = sf_libc();
+	bool nb = (flags & SOCK_NONBLOCK) != 0;
+	if (npool) {
+		unsigned k = npool - 1;
+		int fd = libc->fcntl(pool[k].prog, (flags & SOCK_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+		if (fd < 0)
+			return -errno;
+		if (pool[k].nb != nb && libc->fcntl(fd, F_SETFL, nb ? O_NONBLOCK : 0) != 0) {
+			int e = errno;
+			libc->close(fd);
+			return -e;
+		}
+		npool--;
+		v->pool_prog = pool[k].prog;
+		v->sig = pool[k].sig;
+		v->tok = v->full = false;
+		v->tok_extra = 0;
+		atomic_store(&v->nonblock, nb);
+		return fd;
+	}
+	int sv[2];
+	if (libc->socketpair(AF_UNIX, SOCK_STREAM | (flags & (SOCK_NONBLOCK | SOCK_CLOEXEC)), 0, sv) != 0)
+		return -errno;
+	int one = 1;
+	libc->setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
+	learn_hidden_base();
+	int hi = hidden_base > 0 ? libc->fcntl(sv[1], F_DUPFD_CLOEXEC, hidden_base) : -1;
+	if (hi >= 0) {
+		libc->close(sv[1]);
+		sv[1] = hi;
+	} else {
+		libc->fcntl(sv[1], F_SETFD, FD_CLOEXEC);
+	}
+	v->sig = sv[1];
+	hidden_mark(sv[1], true);
+	if (sf_fuzz_inprocess && hi >= 0) {
+		/* The pool's copy of the program end (see pool_put). */
+		v->pool_prog = libc->fcntl(sv[0], F_DUPFD_CLOEXEC, hidden_base);
+		hidden_mark(v->pool_prog, true);
+	}
+	v->tok = v->full = false;
+	atomic_store(&v->nonblock, (flags & SOCK_NONBLOCK) != 0);
+	return sv[0];
+}
+
+/* The fd table's hooks: the last reference to a virtual sf_socket, and its
+ * addresses for the fault engine's matchers. */
+static void release_hook(struct sf_vsock *v)
+{
+	sf_vsock_release(v);
+}
+
+static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l)
+{
+	return peer ? sf_vsock_getpeername(v, a, l) : sf_vsock_getsockname(v, a, l);
+}
+
+int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old)
+{
+	struct sf_socket *s = sf_socket_new(v->domain, v->type, v->protocol);
+	*old = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->v = v;
+	if (sf_fd_install(fd, s, old) != 0) {
+		s->v = NULL;
+		sf_socket_put(s);
+		return -EMFILE;
+	}
+	return 0;
+}
+
+int sf_vsock_socket(int domain, int type, int protocol)
+{
+	if (sf_fuzz_on)
+		sf_fuzz_peer_load();
+	struct sf_socket *old = NULL;
+	if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
+		return -EINVAL;
+	vnet_lock();
+	struct sf_vsock *v = vsock_new(domain, type, protocol);
+	int fd = -ENOMEM;
+	if (!v)
+		goto out;
+	fd = vsock_make_fds(v, type);
+	if (fd < 0) {
+		vsock_unref(v);
+		goto out;
+	}
+	vnet_sync(v, fd);
+	int r = vsock_install(v, fd, &old);
+	if (r < 0) {
+		sf_libc()->close(fd);
+		vsock_unref(v);
+		fd = r;
+	}
+out:
+	vnet_unlock();
+	/* A stale entry (fd closed behind our back) may be virtual: its
+	 * release takes the network lock. */
+	if (old)
+		sf_socket_put(old);
+	return fd;
+}
+
+void sf_vsock_release(struct sf_vsock *v)
+{
+	vnet_lock();
+	v->released = true;
+	if (v->owner == vnet_pid) {
+		if (v->type == SOCK_STREAM)
+			vtcp_release(v);
+		else
+			vudp_release(v);
+	}
+	vwait_release(v);
+	/* Nothing waits on a released socket's fds any more. */
+	if (v->pool_prog >= 0)
+		pool_put(v);
+	if (v->sig >= 0)
+		hidden_close(v->sig);
+	v->sig = -1;
+	if (!v->rx.wbusy) /* else the writer's reference frees it (vsock_unref) */
+		vbuf_free(&v->rx);
+	if (!v->tw_until)
+		v->bound = false;
+	vsock_unref(v);
+	vnet_unlock();
+}
+
+/* --- calls --- */
+
+/* A copy of the network that fork left in a child (see atfork_child). */
+static bool orphan(const struct sf_vsock *v)
+{
+	return v->owner != vnet_pid;
+}
+
+int sf_vsock_bind(struct sf_vsock *v, const struct sockaddr *addr, socklen_t len)
+{
+	struct vaddr a;
+	int r = vaddr_from_sockaddr(v, addr, len, &a, false);
+	if (r)
+		return r;
+	vnet_lock();
+	if (orphan(v))
+		r = -ENETDOWN;
+	else if (v->bound)
+		r = -EINVAL; /* inet_bind: already bound */
+	else
+		r = vnet_bind_locked(v, &a, true);
+	vnet_unlock();
+	return r;
+}
+
+int sf_vsock_connect(struct sf_vsock *v, int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct vaddr a;
+	if (len >= sizeof(sa_family_t) && addr && addr->sa_family == AF_UNSPEC) {
+		memset(&a, 0, sizeof(a));
+		a.port = 0;
+	} else {
+		int r = vaddr_from_sockaddr(v, addr, len, &a, true);
+		if (r)
+			return r;
+	}
+	bool nb = v->type == SOCK_STREAM && vnet_nonblocking(v, 0);
+	vnet_lock();
+	int r;
+	if (orphan(v))
+		r = -ENETDOWN;
+	else
+		r = v->type == SOCK_STREAM ? vtcp_connect(v, fd, addr->sa_family == AF_UNSPEC ? NULL : &a, nb)
+					   : vudp_connect(v, addr->sa_family == AF_UNSPEC ? NULL : &a);
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+int sf_vsock_getsockname(struct sf_vsock *v, struct sockaddr *addr, socklen_t *len)
+{
+	vnet_lock();
+	struct vaddr a = v->local;
+	if (!v->bound) {
+		/* Unbound: the address a bind kept over a disconnect, else the
+		 * wildcard; port 0. */
+		if (!v->addr_lock) {
+			memset(&a, 0, sizeof(a));
+			if (v->domain == AF_INET)
+				a.ip.s6_addr[10] = a.ip.s6_addr[11] = 0xff;
+		}
+		a.port = 0;
+	}
+	vnet_unlock();
+	return vaddr_copy_out(v, &a, addr, len);
+}
+
+int sf_vsock_getpeername(struct sf_vsock *v, struct sockaddr *addr, socklen_t *len)
+{
+	vnet_lock();
+	/* A stream whose peer reset it has no peer any more (inet_getname:
+	 * TCP_CLOSE gives ENOTCONN); one whose peer merely closed still has. */
+	bool ok = v->has_remote && v->state == VS_CONNECTED && !v->connecting;
+	if (v->type == SOCK_STREAM && v->reset)
+		ok = false;
+	if (v->type == SOCK_STREAM && v->connecting && v->state == VS_CONNECTED)
+		ok = true;
+	struct vaddr a = v->remote;
+	vnet_unlock();
+	if (!ok)
+		return -ENOTCONN;
+	return vaddr_copy_out(v, &a, addr, len);
+}
+
+/* Options that are accepted and reported back without changing what the
+ * network does, with the value Linux reports before any setsockopt. */
+static const struct vopt known_opts[] = {
+	{SOL_SOCKET, SO_DONTROUTE, 0}, {SOL_SOCKET, SO_PRIORITY, 0}, {SOL_SOCKET, SO_RCVLOWAT, 1},
+	{SOL_SOCKET, SO_SNDLOWAT, 1}, {SOL_SOCKET, SO_PASSCRED, 0}, {SOL_SOCKET, SO_TIMESTAMP, 0},
+	{SOL_SOCKET, SO_TIMESTAMPNS, 0}, {SOL_SOCKET, SO_MARK, 0}, {SOL_SOCKET, SO_RCVBUFFORCE, 0},
+	{SOL_SOCKET, SO_SNDBUFFORCE, 0}, {SOL_SOCKET, SO_BUSY_POLL, 0}, {SOL_SOCKET, SO_ZEROCOPY, 0},
+	{SOL_SOCKET, SO_INCOMING_CPU, -1},
+	{IPPROTO_TCP, TCP_NODELAY, 0}, {IPPROTO_TCP, TCP_MAXSEG, 536}, {IPPROTO_TCP, TCP_CORK, 0},
+	{IPPROTO_TCP, TCP_KEEPIDLE, 7200}, {IPPROTO_TCP, TCP_KEEPINTVL, 75}, {IPPROTO_TCP, TCP_KEEPCNT, 9},
+	{IPPROTO_TCP, TCP_SYNCNT, 6}, {IPPROTO_TCP, TCP_LINGER2, 60}, {IPPROTO_TCP, TCP_DEFER_ACCEPT, 0},
+	{IPPROTO_TCP, TCP_WINDOW_CLAMP, 0}, {IPPROTO_TCP, TCP_QUICKACK, 1}, {IPPROTO_TCP, TCP_USER_TIMEOUT, 0},
+	{IPPROTO_TCP, TCP_NOTSENT_LOWAT, 0}, {IPPROTO_TCP, TCP_FASTOPEN, 0},
+	{IPPROTO_IP, IP_TTL, 64}, {IPPROTO_IP, IP_TOS, 0}, {IPPROTO_IP, IP_RECVTOS, 0},
+	{IPPROTO_IP, IP_RECVTTL, 0}, {IPPROTO_IP, IP_PKTINFO, 0}, {IPPROTO_IP, IP_RECVERR, 0},
+	{IPPROTO_IP, IP_MTU_DISCOVER, 1}, {IPPROTO_IP, IP_MULTICAST_TTL, 1},
+	{IPPROTO_IP, IP_MULTICAST_LOOP, 1}, {IPPROTO_IP, IP_FREEBIND, 0}, {IPPROTO_IP, IP_TRANSPARENT, 0},
+	{IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 0}, {IPPROTO_IP, IP_RECVORIGDSTADDR, 0},
+	{IPPROTO_IPV6, IPV6_UNICAST_HOPS, 64}, {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1},
+	{IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1}, {IPPROTO_IPV6, IPV6_RECVPKTINFO, 0},
+	{IPPROTO_IPV6, IPV6_TCLASS, 0}, {IPPROTO_IPV6, IPV6_RECVTCLASS, 0},
+	{IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 0}, {IPPROTO_IPV6, IPV6_RECVERR, 0},
+	{IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1}, {IPPROTO_IPV6, IPV6_DONTFRAG, 0},
+};
+
+/* Options Linux stores as a flag: any non-zero value reads back as 1. */
+static bool boolean_opt(int level, int name)
+{
+	static const struct { int level, name; } flags[] = {
+		{SOL_SOCKET, SO_DONTROUTE},
+		{SOL_SOCKET, SO_PASSCRED},
+		{SOL_SOCKET, SO_TIMESTAMP},
+		{SOL_SOCKET, SO_TIMESTAMPNS},
+		{SOL_SOCKET, SO_ZEROCOPY},
+		{IPPROTO_TCP, TCP_NODELAY},
+		{IPPROTO_TCP, TCP_CORK},
+		{IPPROTO_TCP, TCP_QUICKACK},
+		{IPPROTO_IP, IP_RECVTOS},
+		{IPPROTO_IP, IP_RECVTTL},
+		{IPPROTO_IP, IP_PKTINFO},
+		{IPPROTO_IP, IP_RECVERR},
+		{IPPROTO_IP, IP_MULTICAST_LOOP},
+		{IPPROTO_IP, IP_FREEBIND},
+		{IPPROTO_IP, IP_TRANSPARENT},
+		{IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT},
+		{IPPROTO_IP, IP_RECVORIGDSTADDR},
+		{IPPROTO_IPV6, IPV6_MULTICAST_LOOP},
+		{IPPROTO_IPV6, IPV6_RECVPKTINFO},
+		{IPPROTO_IPV6, IPV6_RECVTCLASS},
+		{IPPROTO_IPV6, IPV6_RECVHOPLIMIT},
+		{IPPROTO_IPV6, IPV6_RECVERR},
+		{IPPROTO_IPV6, IPV6_DONTFRAG},
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (flags[i].level == level && flags[i].name == name)
+			return true;
+	return false;
+}
+
+static const struct vopt *known(const struct sf_vsock *v, int level, int name)
+{
+	if ((level == IPPROTO_TCP && v->type != SOCK_STREAM) || (level == IPPROTO_IPV6 && v->domain != AF_INET6))
+		return NULL;
+	for (size_t i = 0; i < sizeof(known_opts) / sizeof(known_opts[0]); i++)
+		if (known_opts[i].level == level && known_opts[i].name == name)
+			return &known_opts[i];
+	return NULL;
+}
+
+static int put_int(void *val, socklen_t *len, int x)
+{
+	if (!len || !val)
+		return -EFAULT;
+	if ((int)*len < 0)
+		return -EINVAL;
+	socklen_t n = *len < sizeof(int) ? *len : sizeof(int);
+	memcpy(val, &x, n);
+	*len = n;
+	return 0;
+}
+
+static int put_blob(void *val, socklen_t *len, const void *x, socklen_t size)
+{
+	if (!len || !val)
+		return -EFAULT;
+	if ((int)*len < 0)
+		return -EINVAL;
+	socklen_t n = *len < size ? *len : size;
+	memcpy(val, x, n);
+	*len = n;
+	return 0;
+}
+
+int vsock_opt(const struct sf_vsock *v, int level, int name)
+{
+	const struct vopt *k = known(v, level, name);
+	int x = k ? k->value : 0;
+	for (int i = 0; i < v->nopts; i++)
+		if (v->opts[i].level == level && v->opts[i].name == name)
+			x = v->opts[i].value;
+	return x;
+}
+
+int sf_vsock_getsockopt(struct sf_vsock *v, int fd, int level, int name, void *val, socklen_t *len)
+{
+	int r = 0, x = 0;
+	vnet_lock();
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_ERROR:
+			x = v->so_error;
+			v->so_error = 0;
+			vnet_sync(v, fd);
+			break;
+		case SO_TYPE: x = v->type; break;
+		case SO_DOMAIN: x = v->domain; break;
+		case SO_PROTOCOL: x = v->protocol; break;
+		case SO_ACCEPTCONN: x = v->state == VS_LISTEN; break;
+		case SO_REUSEADDR: x = v->reuseaddr; break;
+		case SO_REUSEPORT: x = v->reuseport; break;
+		case SO_KEEPALIVE: x = v->keepalive; break;
+		case SO_BROADCAST: x = v->broadcast; break;
+		case SO_OOBINLINE: x = v->oobinline; break;
+		case SO_SNDBUF: x = v->sndbuf; break;
+		case SO_RCVBUF: x = v->rcvbuf; break;
+		case SO_LINGER: {
+			struct linger l = {v->linger_on, v->linger_secs};
+			vnet_unlock();
+			return put_blob(val, len, &l, sizeof(l));
+		}
+		case SO_RCVTIMEO:
+		case SO_SNDTIMEO: {
+			struct timeval tv = name == SO_RCVTIMEO ? v->rcvtimeo : v->sndtimeo;
+			vnet_unlock();
+			return put_blob(val, len, &tv, sizeof(tv));
+		}
+		default:
+			goto generic;
+		}
+		vnet_unlock();
+		return put_int(val, len, x);
+	}
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && v->domain == AF_INET6) {
+		x = v->v6only;
+		vnet_unlock();
+		return put_int(val, len, x);
+	}
+generic:;
+	const struct vopt *k = known(v, level, name);
+	if (!k) {
+		r = -ENOPROTOOPT;
+	} else {
+		x = k->value;
+		if (level == IPPROTO_TCP && name == TCP_MAXSEG && v->state == VS_CONNECTED)
+			x = 65483; /* loopback MTU 65536 minus headers, what Linux reports */
+		for (int i = 0; i < v->nopts; i++)
+			if (v->opts[i].level == level && v->opts[i].name == name)
+				x = v->opts[i].value;
+	}
+	vnet_unlock();
+	return r ? r : put_int(val, len, x);
+}
+
+int sf_vsock_setsockopt(struct sf_vsock *v, int fd, int level, int name, const void *val, socklen_t len)
+{
+	(void)fd;
+	int x = 0, r = 0;
+	if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+		struct timeval tv;
+		if (!val)
+			return -EFAULT;
+		if (len < sizeof(tv))
+			return -EINVAL;
+		memcpy(&tv, val, sizeof(tv));
+		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return -EDOM;
+		if (tv.tv_sec < 0)
+			tv.tv_sec = tv.tv_usec = 0; /* sock_set_timeout: negative = 0 */
+		vnet_lock();
+		if (name == SO_RCVTIMEO)
+			v->rcvtimeo = tv;
+		else
+			v->sndtimeo = tv;
+		vnet_unlock();
+		return 0;
+	}
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		struct linger l;
+		if (!val)
+			return -EFAULT;
+		if (len < sizeof(l))
+			return -EINVAL;
+		memcpy(&l, val, sizeof(l));
+		vnet_lock();
+		v->linger_on = l.l_onoff != 0;
+		v->linger_secs = l.l_linger;
+		vnet_unlock();
+		return 0;
+	}
+	if (!val && len)
+		return -EFAULT;
+	if (len < sizeof(int))
+		return -EINVAL;
+	memcpy(&x, val, sizeof(int));
+	vnet_lock();
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_REUSEADDR: v->reuseaddr = x != 0; goto out;
+		case SO_REUSEPORT: v->reuseport = x != 0; goto out;
+		case SO_KEEPALIVE: v->keepalive = x != 0; goto out;
+		case SO_BROADCAST: v->broadcast = x != 0; goto out;
+		case SO_OOBINLINE: v->oobinline = x != 0; goto out;
+		case SO_SNDBUF:
+			/* sock_setsockopt: clamp to wmem_max, double, at least
+			 * SOCK_MIN_SNDBUF (2 * (2048 + sizeof(struct sk_buff))). */
+			x = x < 0 ? 0 : x > sf_vnet_wmem_max ? sf_vnet_wmem_max : x;
+			v->sndbuf = x * 2 < 4608 ? 4608 : x * 2;
+			goto out;
+		case SO_RCVBUF:
+			x = x < 0 ? 0 : x > sf_vnet_rmem_max ? sf_vnet_rmem_max : x;
+			v->rcvbuf = x * 2 < 2304 ? 2304 : x * 2;
+			goto out;
+		case SO_TYPE: case SO_DOMAIN: case SO_PROTOCOL: case SO_ACCEPTCONN: case SO_ERROR:
+			r = -ENOPROTOOPT;
+			goto out;
+		}
+	}
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && v->domain == AF_INET6) {
+		if (v->bound)
+			r = -EINVAL; /* do_ipv6_setsockopt: not after bind */
+		else
+			v->v6only = x != 0;
+		goto out;
+	}
+	if (!known(v, level, name)) {
+		r = -ENOPROTOOPT;
+		goto out;
+	}
+	if (boolean_opt(level, name))
+		x = x != 0;
+	for (int i = 0; i < v->nopts; i++) {
+		if (v->opts[i].level == level && v->opts[i].name == name) {
+			v->opts[i].value = x;
+			goto out;
+		}
+	}
+	if (v->nopts < VOPT_MAX)
+		v->opts[v->nopts++] = (struct vopt){level, name, x};
+	else
+		r = -ENOMEM;
+out:
+	vnet_unlock();
+	return r;
+}
+
+int sf_vsock_shutdown(struct sf_vsock *v, int fd, int how)
+{
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	int r = 0;
+	vnet_lock();
+	if (orphan(v)) {
+		r = -ENETDOWN;
+	} else if (v->type == SOCK_STREAM && v->state == VS_LISTEN) {
+		/* inet_shutdown on a listener: it stops listening; a blocked
+		 * accept wakes with EINVAL. */
+		if (how != SHUT_WR) {
+			v->rd_shut = true;
+			vnet_wake(v);
+		}
+	} else if (v->state != VS_CONNECTED || (v->type == SOCK_STREAM && v->connecting && !v->peer)) {
+		r = -ENOTCONN;
+	} else {
+		if (how != SHUT_WR)
+			v->rd_shut = true;
+		if (how != SHUT_RD && !v->wr_shut) {
+			v->wr_shut = true;
+			if (v->type == SOCK_STREAM && v->peer &&
+			    (!v->peer->lk || !vlink_tcp_fin(v->peer))) { /* a link: it travels */
+				v->peer->peer_fin = true;
+				vnet_arrive(v->peer);
+			}
+		}
+		vnet_notify(v);
+	}
+	vnet_sync(v, fd);
+	vnet_unlock();
+	return r;
+}
+
+void sf_vsock_reset(struct sf_vsock *v, int fd)
+{
+	vnet_lock();
+	if (v->type == SOCK_STREAM && !orphan(v)) {
+		struct sf_vsock *p = v->peer;
+		if (p) {
+			/* Over a link the RST travels, after our data. */
+			if (!p->lk || !vlink_tcp_rst(p)) {
+				p->reset = true;
+				p->so_error = p->peer_fin ? EPIPE : ECONNRESET;
+			}
+			p->peer = NULL;
+			vnet_arrive(p);
+			vsock_unref(p);
+			v->peer = NULL;
+			vsock_unref(v);
+		}
+		v->reset = true;
+		v->state = VS_CLOSED;
+		vnet_sync(v, fd);
+	}
+	vnet_unlock();
+}
+
+int sf_vsock_ioctl(struct sf_vsock *v, int fd, unsigned long req, void *arg)
+{
+	int x = 0, r = 0;
+	if (req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIOASYNC) {
+		/* Flags of the kernel file; O_NONBLOCK is also cached. */
+		r = (int)sf_neg(sf_libc()->ioctl(fd, req, arg));
+		if (r == 0 && req == FIONBIO)
+			sf_vsock_set_nonblock(v, *(int *)arg != 0);
+		return r;
+	}
+	if (req != FIONREAD && req != SIOCOUTQ && req != SIOCOUTQNSD)
+		return (int)sf_neg(sf_libc()->ioctl(fd, req, arg)); /* SIOCGIF*: any socket does */
+	if (!arg)
+		return -EFAULT;
+	vnet_lock();
+	if (req == FIONREAD) {
+		if (v->type == SOCK_STREAM) {
+			if (v->state == VS_LISTEN)
+				r = -EINVAL;
+			else
+				x = (int)vtcp_rx_ready(v);
+		} else {
+			/* udp_ioctl SIOCINQ: the size of the first datagram. */
+			x = v->dq_head ? (int)v->dq_head->len : 0;
+		}
+	} else if (v->type == SOCK_STREAM && v->state == VS_LISTEN) {
+		r = -EINVAL;
+	}
+	/* SIOCOUTQ: nothing is ever in flight: a send lands in the peer's
+	 * buffer at once. */
+	vnet_unlock();
+	if (!r)
+		memcpy(arg, &x, sizeof(x));
+	return r;
+}
+
+void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv)
+{
+	vnet_lock();
+	*tv = rx ? v->rcvtimeo : v->sndtimeo;
+	vnet_unlock();
+}
+
+/* send(2): EPIPE "also sends SIGPIPE unless MSG_NOSIGNAL is set". */
+static long maybe_sigpipe(long r, int flags)
+{
+	if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
+		pthread_kill(pthread_self(), SIGPIPE);
+	return r;
+}
+
+/* sendfile(2) into a virtual socket: read from in_fd, send what fits; with an
+ * offset the file position is left alone and *offset advances by what was
+ * sent; without one the position advances by exactly that much. */
+static long vsendfile(struct sf_vsock *v, const struct sf_io *io)
+{
+	unsigned char buf[65536];
+	size_t total = 0, want = io->len;
+	struct stat st;
+	if (fstat(io->in_fd, &st) != 0)
+		return -EBADF;
+	if (S_ISSOCK(st.st_mode))
+		return -EINVAL; /* sendfile(2): in_fd "cannot be a socket" */
+	off_t off = io->offset ? *io->offset : 0;
+	while (total < want) {
+		size_t chunk = want - total < sizeof(buf) ? want - total : sizeof(buf);
+		ssize_t n = io->offset ? pread(io->in_fd, buf, chunk, off) : sf_libc()->read(io->in_fd, buf, chunk);
+		if (n < 0) {
+			if (total)
+				break;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		struct iovec iov = {buf, (size_t)n};
+		long s = vtcp_send(v, io->fd, &iov, 1, total ? MSG_DONTWAIT : 0);
+		if (v->type != SOCK_STREAM)
+			s = vudp_send(v, io->fd, &iov, 1, 0, NULL, 0, NULL);
+		if (s < 0) {
+			if (!io->offset)
+				lseek(io->in_fd, -(off_t)n, SEEK_CUR);
+			if (total)
+				break;
+			return maybe_sigpipe(s, 0);
+		}
+		if (!io->offset && s < n)
+			lseek(io->in_fd, -(off_t)(n - s), SEEK_CUR);
+		total += (size_t)s;
+		off += s;
+		if (s < n)
+			break;
+	}
+	if (io->offset)
+		*io->offset = off;
+	return (long)total;
+}
+
+static long vsend(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
+		  const struct sockaddr *to, socklen_t tolen, const struct msghdr *ctl)
+{
+	/* Ancillary data on a stream is accepted and has no effect. */
+	long r = v->type == SOCK_STREAM ? vtcp_send(v, fd, iov, cnt, flags)
+					: vudp_send(v, fd, iov, cnt, flags, to, tolen, ctl);
+	return maybe_sigpipe(r, flags);
+}
+
+static long vrecv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int flags,
+		  struct sockaddr *from, socklen_t *fromlen, int *mflags, struct msghdr *ctl)
+{
+	if (mflags)
+		*mflags = 0;
+	if (v->type == SOCK_STREAM) {
+		long r = vtcp_recv(v, fd, iov, cnt, flags);
+		if (r >= 0 && from && fromlen)
+			*fromlen = 0; /* a connected stream reports no source */
+		if (r >= 0 && ctl)
+			ctl->msg_controllen = 0;
+		return r;
+	}
+	return vudp_recv(v, fd, iov, cnt, flags, from, fromlen, mflags, ctl);
+}
+
+long sf_vsock_io(struct sf_vsock *v, const struct sf_io *io)
+{
+	struct iovec one;
+	if (orphan(v))
+		return -ENETDOWN;
+	switch (io->call) {
+	case SF_CALL_send:
+	case SF_CALL_sendto:
+	case SF_CALL_write:
+		one = (struct iovec){(void *)io->cbuf, io->len};
+		if (io->len && !io->cbuf)
+			return -EFAULT;
+		return vsend(v, io->fd, &one, 1, io->call == SF_CALL_write ? 0 : io->flags,
+			     io->call == SF_CALL_sendto ? io->to : NULL, io->tolen, NULL);
+	case SF_CALL_writev:
+		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
+			return -EINVAL;
+		if (!io->iov && io->iovcnt)
+			return -EFAULT;
+		return vsend(v, io->fd, io->iov, io->iovcnt, 0, NULL, 0, NULL);
+	case SF_CALL_sendmsg:
+		if (!io->msg)
+			return -EFAULT;
+		if (io->msg->msg_iovlen > IOV_MAX)
+			return -EMSGSIZE;
+		return vsend(v, io->fd, io->msg->msg_iov, (int)io->msg->msg_iovlen, io->flags,
+			     io->msg->msg_name, io->msg->msg_namelen, io->msg);
+	case SF_CALL_sendmmsg: {
+		if (!io->vec)
+			return -EFAULT;
+		unsigned i;
+		for (i = 0; i < io->vlen && i < 1024; i++) {
+			struct msghdr *m = &io->vec[i].msg_hdr;
+			long r = vsend(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags | (i ? MSG_DONTWAIT : 0),
+				       m->msg_name, m->msg_namelen, m);
+			if (r < 0) {
+				if (i)
+					break;
+				return r;
+			}
+			io->vec[i].msg_len = (unsigned)r;
+		}
+		return (long)i;
+	}
+	case SF_CALL_sendfile:
+		return vsendfile(v, io);
+	case SF_CALL_recv:
+	case SF_CALL_recvfrom:
+	case SF_CALL_read:
+		one = (struct iovec){io->buf, io->len};
+		if (io->len && !io->buf)
+			return -EFAULT;
+		if (io->call == SF_CALL_read && v->type == SOCK_STREAM && !io->len)
+			return 0; /* sock_read_iter: an empty read never reaches TCP */
+		return vrecv(v, io->fd, &one, 1, io->call == SF_CALL_read ? 0 : io->flags,
+			     io->call == SF_CALL_recvfrom ? io->from : NULL,
+			     io->call == SF_CALL_recvfrom ? io->fromlen : NULL, NULL, NULL);
+	case SF_CALL_readv:
+		if (io->iovcnt < 0 || io->iovcnt > IOV_MAX)
+			return -EINVAL;
+		if (!io->iov && io->iovcnt)
+			return -EFAULT;
+		if (v->type == SOCK_STREAM && !sf_io_length(io))
+			return 0; /* sock_read_iter: an empty read never reaches TCP */
+		return vrecv(v, io->fd, io->iov, io->iovcnt, 0, NULL, NULL, NULL, NULL);
+	case SF_CALL_recvmsg: {
+		struct msghdr *m = io->msg;
+		if (!m)
+			return -EFAULT;
+		if (m->msg_iovlen > IOV_MAX)
+			return -EMSGSIZE;
+		int mf = 0;
+		long r = vrecv(v, io->fd, m->msg_iov, (int)m->msg_iovlen, io->flags,
+			       m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &mf, m);
+		if (r >= 0) {
+			m->msg_flags = mf;
+			if (v->type == SOCK_STREAM)
+				m->msg_namelen = 0;
+		}
+		return r;
+	}
+	case SF_CALL_recvmmsg: {
+		if (!io->vec)
+			return -EFAULT;
+		unsigned i;
+		for (i = 0; i < io->vlen && i < 1024; i++) {
+			struct msghdr *m = &io->vec[i].msg_hdr;
+			int mf = 0;
+			long r = vrecv(v, io->fd, m->msg_iov, (int)m->msg_iovlen,
+				       /* recvmmsg(2): after the first message only
+					* what is already queued (MSG_WAITFORONE
+					* behaviour; blocking for all of vlen is not
+					* modelled) */
+				       (io->flags & ~MSG_WAITFORONE) | (i ? MSG_DONTWAIT : 0), m->msg_name,
+				       m->msg_name ? &m->msg_namelen : NULL, &mf, m);
+			if (r < 0) {
+				if (i)
+					break;
+				return r;
+			}
+			m->msg_flags = mf;
+			io->vec[i].msg_len = (unsigned)r;
+		}
+		return (long)i;
+	}
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* --- validation --- */
+
+int sf_vsock_validate(struct sf_vsock *v, const char **why)
+{
+#define CHECK(cond)                       \
+	do {                              \
+		if (!(cond)) {            \
+			*why = #cond;     \
+			goto bad;         \
+		}                         \
+	} while (0)
+	vnet_lock();
+	CHECK(v->refs > 0);
+	CHECK(v->domain == AF_INET || v->domain == AF_INET6);
+	CHECK(v->type == SOCK_STREAM || v->type == SOCK_DGRAM);
+	CHECK(v->rx.len <= v->rx.cap);
+	CHECK(v->rx.cap == 0 || v->rx.head < v->rx.cap);
+	CHECK(!v->peer || v->peer->peer == v);
+	CHECK(!v->peer || v->type == SOCK_STREAM);
+	CHECK(v->state != VS_LISTEN || v->bound);
+	CHECK(v->qlen >= 0 && (v->qlen == 0) == (v->q_head == NULL));
+	CHECK(v->waiters >= 0 && v->rx_waiters >= 0 && v->rx_waiters <= v->waiters);
+	CHECK(v->sndbuf > 0 && v->rcvbuf > 0);
+	CHECK(v->sig >= -1);
+	if (v->type == SOCK_STREAM && v->peer)
+		CHECK(v->peer->rx.len <= vtcp_capacity(v->peer) || v->peer->rx.len <= v->peer->rx.cap);
+	vnet_unlock();
+	*why = NULL;
+	return 0;
+bad:
+	vnet_unlock();
+	return -EINVAL;
+#undef CHECK
+}
+
+int sf_vnet_validate(const char **why)
+{
+	vnet_lock();
+	unsigned n = 0;
+	for (struct sf_vsock *v = all; v; v = v->all_next)
+		n++;
+	vnet_unlock();
+	if (n != sf_vnet_count()) {
+		*why = "list length != count";
+		return -EINVAL;
+	}
+	/* Each socket is checked under the lock, one at a time; sockets freed
+	 * in between are simply not visited (the walk restarts by index). */
+	for (unsigned i = 0;; i++) {
+		vnet_lock();
+		struct sf_vsock *v = all;
+		for (unsigned j = 0; v && j < i; j++)
+			v = v->all_next;
+		if (!v) {
+			vnet_unlock();
+			break;
+		}
+		v->refs++;
+		vnet_unlock();
+		int r = sf_vsock_validate(v, why);
+		vnet_lock();
+		vsock_unref(v);
+		vnet_unlock();
+		if (r)
+			return r;
+	}
+	*why = NULL;
+	return 0;
+}
+
+unsigned sf_vnet_count(void)
+{
+	vnet_lock();
+	unsigned n = nall;
+	vnet_unlock();
+	return n;
+}
+
+/* --- fork --- */
+
+/* The limit is learnt at the first socket, or before the first fork if
+ * that comes first: a fork server's children (AFL++) inherit it instead of
+ * each asking the kernel again. */
+void sf_vnet_atfork_prepare(void)
+{
+	vnet_lock();
+	if (sf_vnet_on)
+		learn_hidden_base();
+}
+void sf_vnet_atfork_parent(void) { vnet_unlock(); }
+
+/* The child gets a copy of the parent's memory, but its peers live on in
+ * the parent: a virtual connection cannot be shared across processes (yet).
+ * The child's copies are orphans: every call on them fails with ENETDOWN
+ * except close (which only closes the child's fds) and the fd-level calls
+ * (dup, fcntl, fstat).  Sockets the child creates afterwards form the
+ * child's own, fresh network.  Orphans no longer hold ports. */
+void sf_vnet_atfork_child(void)
+{
+	/* The forking thread took the lock in prepare: it is ours to release. */
+	pthread_mutex_unlock(&sf_vnet_lock);
+	vnet_pid = getpid();
+	vlink_atfork_child();
+	/* The idle pairs are the parent's too: a child must not take one. */
+	pool_drop();
+	for (struct sf_vsock *v = all; v; v = v->all_next) {
+		v->waiters = v->rx_waiters = 0;
+		/* a parent thread's pending wake does not exist here */
+		atomic_store_explicit(&v->wakers, 0, memory_order_relaxed);
+		v->bound = false;
+	}
+}
