@@ -17,6 +17,23 @@
 #include "core/shim.h"
 #include "vnet/vsock.h"
 
+/* The socket's flow, made at its first capture.  Threads sharing a socket
+ * may race to make it: one flow is installed, the loser's is closed again
+ * (it recorded nothing).  NULL when memory is short: the capture then
+ * misses this socket; the program does not notice. */
+static struct sf_capture_flow *flow(struct sf_socket *s)
+{
+	struct sf_capture_flow *f = atomic_load_explicit(&s->cap, memory_order_acquire);
+	if (f)
+		return f;
+	struct sf_capture_flow *made = sf_capture_flow_new();
+	if (made && !atomic_compare_exchange_strong(&s->cap, &f, made)) {
+		sf_capture_close(made);
+		return f;
+	}
+	return made;
+}
+
 static bool is_tcp(const struct sf_socket *s)
 {
 	return s->type == SOCK_STREAM && (s->domain == AF_INET || s->domain == AF_INET6) &&
@@ -90,16 +107,16 @@ static bool has_peer(struct sf_socket *s, int fd, struct sockaddr_storage *p, so
  * are not known. */
 static bool ensure_open(struct sf_socket *s, int fd)
 {
-	if (sf_capture_tcp_started(&s->cap))
+	if (sf_capture_tcp_started(flow(s)))
 		return true;
 	struct addrs a;
 	get_addrs(s, fd, &a, true);
 	if (!port_of(&a.peer, a.plen) &&
-	    sf_capture_tcp_get_hint(&s->cap, &a.peer, &a.plen) != 0)
+	    sf_capture_tcp_get_hint(flow(s), &a.peer, &a.plen) != 0)
 		return false;
 	if (!port_of(&a.local, a.llen))
 		return false;
-	sf_capture_tcp_open(&s->cap, (struct sockaddr *)&a.local, a.llen, (struct sockaddr *)&a.peer,
+	sf_capture_tcp_open(flow(s), (struct sockaddr *)&a.local, a.llen, (struct sockaddr *)&a.peer,
 			    a.plen, s->dir == SF_DIR_IN ? SF_FRAME_IN : SF_FRAME_OUT);
 	return true;
 }
@@ -140,7 +157,7 @@ void sf_capsock_connected(struct sf_socket *s, int fd, const struct sockaddr *ad
 		return;
 	int saved = errno;
 	if (r == 0) {
-		sf_capture_tcp_hint(&s->cap, addr, len);
+		sf_capture_tcp_hint(flow(s), addr, len);
 		ensure_open(s, fd);
 	} else if (r == -ECONNREFUSED) {
 		refused(s, fd, addr, len);
@@ -148,7 +165,7 @@ void sf_capsock_connected(struct sf_socket *s, int fd, const struct sockaddr *ad
 		if (atomic_load(&s->pending_error) == ECONNREFUSED)
 			refused(s, fd, addr, len);
 		else
-			sf_capture_tcp_hint(&s->cap, addr, len);
+			sf_capture_tcp_hint(flow(s), addr, len);
 	}
 	errno = saved;
 }
@@ -164,13 +181,13 @@ void sf_capsock_accepted(struct sf_socket *s, int fd)
 
 void sf_capsock_so_error(struct sf_socket *s, int fd, int err)
 {
-	if (!sf_capture_on || !is_tcp(s) || sf_capture_tcp_started(&s->cap))
+	if (!sf_capture_on || !is_tcp(s) || sf_capture_tcp_started(flow(s)))
 		return;
 	int saved = errno;
 	struct addrs a;
-	if (err == ECONNREFUSED && sf_capture_tcp_get_hint(&s->cap, &a.peer, &a.plen) == 0) {
+	if (err == ECONNREFUSED && sf_capture_tcp_get_hint(flow(s), &a.peer, &a.plen) == 0) {
 		refused(s, fd, (struct sockaddr *)&a.peer, a.plen);
-		sf_capture_tcp_hint(&s->cap, NULL, 0); /* reported; no second time */
+		sf_capture_tcp_hint(flow(s), NULL, 0); /* reported; no second time */
 	} else if (err == 0) {
 		/* Still in progress reads 0 too; only a connected socket has a
 		 * peer. */
@@ -218,7 +235,7 @@ static void tx_sendfile(struct sf_socket *s, const struct sf_io *io, long r)
 		/* A file that shrank meanwhile: zeros keep the stream's length. */
 		bool ok = pread(io->in_fd, buf, want, at) == (ssize_t)want;
 		struct iovec v = {buf, want};
-		sf_capture_tcp_data(&s->cap, SF_FRAME_OUT, ok ? &v : NULL, ok ? 1 : 0, want);
+		sf_capture_tcp_data(flow(s), SF_FRAME_OUT, ok ? &v : NULL, ok ? 1 : 0, want);
 		at += (off_t)want;
 	}
 	free(buf);
@@ -249,7 +266,7 @@ static void dgram_tx(struct sf_socket *s, int fd, const struct sockaddr *dst, so
 		dst = (struct sockaddr *)&a.peer;
 		dlen = a.plen;
 	}
-	sf_capture_dgram(&s->cap, SF_FRAME_OUT, (struct sockaddr *)&a.local, a.llen, dst, dlen, iov, iovcnt,
+	sf_capture_dgram(flow(s), SF_FRAME_OUT, (struct sockaddr *)&a.local, a.llen, dst, dlen, iov, iovcnt,
 			 len);
 }
 
@@ -290,7 +307,7 @@ static void dgram_rx(struct sf_socket *s, int fd, const struct sockaddr *src, so
 	}
 	/* A virtual socket never registers as a sender (dgram_tx): its
 	 * receivers record everything. */
-	sf_capture_dgram(s->v ? NULL : &s->cap, SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen,
+	sf_capture_dgram(s->v ? NULL : flow(s), SF_FRAME_IN, src, slen, (struct sockaddr *)&a.local, a.llen,
 			 iov, iovcnt, len);
 }
 
@@ -316,16 +333,16 @@ void sf_capsock_tx(struct sf_socket *s, const struct sf_io *io, long r)
 			tx_sendfile(s, io, r);
 		} else if (io->call == SF_CALL_sendmmsg) {
 			for (long i = 0; i < r; i++)
-				sf_capture_tcp_data(&s->cap, SF_FRAME_OUT, io->vec[i].msg_hdr.msg_iov,
+				sf_capture_tcp_data(flow(s), SF_FRAME_OUT, io->vec[i].msg_hdr.msg_iov,
 						    io->vec[i].msg_hdr.msg_iovlen, io->vec[i].msg_len);
 		} else {
 			size_t n = io_iov(io, &one, &iov);
-			sf_capture_tcp_data(&s->cap, SF_FRAME_OUT, iov, n, (size_t)r);
+			sf_capture_tcp_data(flow(s), SF_FRAME_OUT, iov, n, (size_t)r);
 		}
 		/* The virtual peer had closed: its RST answers the data (the
 		 * program learns it as EPIPE, which a FIN also explains). */
 		if (s->v && sf_vsock_capture_answered_by_rst(s->v))
-			sf_capture_tcp_rst(&s->cap, SF_FRAME_IN);
+			sf_capture_tcp_rst(flow(s), SF_FRAME_IN);
 	} else if (is_udp(s)) {
 		if (io->call == SF_CALL_sendmmsg) {
 			for (long i = 0; i < r; i++) {
@@ -387,30 +404,30 @@ void sf_capsock_result(struct sf_socket *s, const struct sf_io *io, long r,
 	if (is_tcp(s)) {
 		struct addrs a;
 		if (r == -ECONNRESET) {
-			if (sf_capture_tcp_started(&s->cap))
-				sf_capture_tcp_rst(&s->cap, SF_FRAME_IN);
-		} else if (r == -ECONNREFUSED && !sf_capture_tcp_started(&s->cap) &&
-			   sf_capture_tcp_get_hint(&s->cap, &a.peer, &a.plen) == 0) {
+			if (sf_capture_tcp_started(flow(s)))
+				sf_capture_tcp_rst(flow(s), SF_FRAME_IN);
+		} else if (r == -ECONNREFUSED && !sf_capture_tcp_started(flow(s)) &&
+			   sf_capture_tcp_get_hint(flow(s), &a.peer, &a.plen) == 0) {
 			/* A connect in progress refused, learnt from a data call
 			 * instead of SO_ERROR. */
 			refused(s, io->fd, (struct sockaddr *)&a.peer, a.plen);
-			sf_capture_tcp_hint(&s->cap, NULL, 0);
+			sf_capture_tcp_hint(flow(s), NULL, 0);
 		} else if (tx || (io->flags & MSG_PEEK) || r < 0) {
 			/* sent bytes are recorded when sent; a peek moves nothing */
 		} else if (r == 0) {
 			if (sf_io_length(io) > 0 && io->call != SF_CALL_recvmmsg && ensure_open(s, io->fd))
-				sf_capture_tcp_fin(&s->cap, SF_FRAME_IN);
+				sf_capture_tcp_fin(flow(s), SF_FRAME_IN);
 		} else if (ensure_open(s, io->fd)) {
 			if (io->call == SF_CALL_recvmmsg) {
 				for (long i = 0; i < r; i++)
-					sf_capture_tcp_data(&s->cap, SF_FRAME_IN, io->vec[i].msg_hdr.msg_iov,
+					sf_capture_tcp_data(flow(s), SF_FRAME_IN, io->vec[i].msg_hdr.msg_iov,
 							    io->vec[i].msg_hdr.msg_iovlen, io->vec[i].msg_len);
 			} else {
 				size_t n = io_iov(io, &one, &iov);
 				/* MSG_TRUNC: the bytes were discarded unseen (zeros). */
 				if (io->flags & MSG_TRUNC)
 					n = 0;
-				sf_capture_tcp_data(&s->cap, SF_FRAME_IN, iov, n, (size_t)r);
+				sf_capture_tcp_data(flow(s), SF_FRAME_IN, iov, n, (size_t)r);
 			}
 		}
 	} else if (is_udp(s) && !tx && r > 0 && !(io->flags & MSG_PEEK)) {
@@ -458,7 +475,7 @@ void sf_capsock_shutdown(struct sf_socket *s, int fd, int how)
 		return;
 	int saved = errno;
 	if (ensure_open(s, fd))
-		sf_capture_tcp_fin(&s->cap, SF_FRAME_OUT);
+		sf_capture_tcp_fin(flow(s), SF_FRAME_OUT);
 	errno = saved;
 }
 
@@ -468,18 +485,19 @@ void sf_capsock_reset(struct sf_socket *s, int fd)
 		return;
 	int saved = errno;
 	if (ensure_open(s, fd))
-		sf_capture_tcp_rst(&s->cap, SF_FRAME_OUT);
+		sf_capture_tcp_rst(flow(s), SF_FRAME_OUT);
 	errno = saved;
 }
 
 void sf_capsock_release(struct sf_socket *s)
 {
-	if (!sf_capture_on || !(is_tcp(s) || is_udp(s)))
-		return;
+	struct sf_capture_flow *f = atomic_exchange(&s->cap, NULL);
+	if (!f)
+		return; /* never captured */
 	/* Closing a virtual connection with unread data (or SO_LINGER 0)
 	 * resets the peer instead of ending the stream: our RST, no FIN.
 	 * (The release hook runs before the network releases the socket.) */
-	if (s->v && is_tcp(s) && sf_capture_tcp_started(&s->cap) && sf_vsock_close_resets(s->v))
-		sf_capture_tcp_rst(&s->cap, SF_FRAME_OUT);
-	sf_capture_close(&s->cap);
+	if (s->v && is_tcp(s) && sf_capture_tcp_started(f) && sf_vsock_close_resets(s->v))
+		sf_capture_tcp_rst(f, SF_FRAME_OUT);
+	sf_capture_close(f);
 }

@@ -20,6 +20,11 @@
 #include "faults/env.h"
 #include "core/shim.h"
 
+/* env.c checks SOCKFAULT_PCAP_MTU against its own copy of the limits. */
+_Static_assert(SF_PCAP_MTU_MIN == SF_FRAME_MTU_MIN && SF_PCAP_MTU_MAX == SF_FRAME_MTU_MAX &&
+		       SF_PCAP_MTU_DEFAULT == SF_FRAME_MTU_DEFAULT,
+	       "faults/env.h and capture/frame.h disagree on the capture MTU");
+
 /* Flow states beyond frame.h's flags. */
 enum {
 	CF_REGISTERED = 1u << 0, /* in the twin registry */
@@ -371,9 +376,14 @@ static bool register_flow(struct sf_capture_flow *cf)
 
 /* --- the interface ---------------------------------------------------- */
 
-void sf_capture_flow_reset(struct sf_capture_flow *cf)
+struct sf_capture_flow *sf_capture_flow_new(void)
 {
-	memset(cf, 0, sizeof(*cf));
+	if (!sf_capture_on)
+		return NULL;
+	int saved = errno; /* calloc may set it even when it succeeds */
+	struct sf_capture_flow *cf = calloc(1, sizeof(*cf));
+	errno = saved;
+	return cf;
 }
 
 /* A socket address's endpoint; an unspecified local address (a socket bound
@@ -405,7 +415,7 @@ void sf_capture_tcp_open(struct sf_capture_flow *cf, const struct sockaddr *loca
 			 const struct sockaddr *peer, socklen_t plen, int opener)
 {
 	struct sf_frame_endpoint l, p;
-	if (!sf_capture_on || endpoints(local, llen, peer, plen, &l, &p) != 0)
+	if (!sf_capture_on || endpoints(local, llen, peer, plen, &l, &p) != 0 || !cf)
 		return;
 	int saved = errno;
 	if (begin()) {
@@ -424,7 +434,7 @@ void sf_capture_tcp_open(struct sf_capture_flow *cf, const struct sockaddr *loca
 
 bool sf_capture_tcp_started(struct sf_capture_flow *cf)
 {
-	if (!sf_capture_on)
+	if (!sf_capture_on || !cf)
 		return true;
 	lock();
 	bool r = (cf->f.flags & SF_FLOW_OPEN) || (cf->state & CF_CLOSED);
@@ -435,7 +445,7 @@ bool sf_capture_tcp_started(struct sf_capture_flow *cf)
 void sf_capture_tcp_hint(struct sf_capture_flow *cf, const struct sockaddr *peer, socklen_t plen)
 {
 	struct sf_frame_endpoint p;
-	if (!sf_capture_on)
+	if (!sf_capture_on || !cf)
 		return;
 	bool have = sf_frame_endpoint_from(&p, peer, plen) == 0;
 	lock();
@@ -449,7 +459,7 @@ void sf_capture_tcp_hint(struct sf_capture_flow *cf, const struct sockaddr *peer
 
 int sf_capture_tcp_get_hint(struct sf_capture_flow *cf, struct sockaddr_storage *out, socklen_t *len)
 {
-	if (!sf_capture_on)
+	if (!sf_capture_on || !cf)
 		return -ENOENT;
 	lock();
 	struct sf_frame_endpoint p = cf->hint;
@@ -513,7 +523,7 @@ static void twin_data(struct sf_capture_flow *cf, int dir, const struct iovec *i
 void sf_capture_tcp_data(struct sf_capture_flow *cf, int dir, const struct iovec *iov, size_t iovcnt,
 			 size_t len)
 {
-	if (!sf_capture_on || !len)
+	if (!sf_capture_on || !len || !cf)
 		return;
 	int saved = errno;
 	if (begin()) {
@@ -528,7 +538,7 @@ void sf_capture_tcp_data(struct sf_capture_flow *cf, int dir, const struct iovec
 
 void sf_capture_tcp_fin(struct sf_capture_flow *cf, int dir)
 {
-	if (!sf_capture_on)
+	if (!sf_capture_on || !cf)
 		return;
 	int saved = errno;
 	if (begin()) {
@@ -544,7 +554,7 @@ void sf_capture_tcp_fin(struct sf_capture_flow *cf, int dir)
 
 void sf_capture_tcp_rst(struct sf_capture_flow *cf, int dir)
 {
-	if (!sf_capture_on)
+	if (!sf_capture_on || !cf)
 		return;
 	int saved = errno;
 	if (begin()) {
@@ -579,7 +589,7 @@ void sf_capture_tcp_refused(const struct sockaddr *local, socklen_t llen, const 
 
 void sf_capture_close(struct sf_capture_flow *cf)
 {
-	if (!sf_capture_on)
+	if (!sf_capture_on || !cf)
 		return;
 	int saved = errno;
 	/* Only a FIN needs the file: closing sockets inherited across fork
@@ -614,6 +624,7 @@ void sf_capture_close(struct sf_capture_flow *cf)
 		cf->state = CF_CLOSED;
 		unlock();
 	}
+	free(cf);
 	errno = saved;
 }
 

@@ -3,12 +3,13 @@
  * its sockets did.  Frames come from frame.c; they are written with libpcap
  * (pcap_open_dead + pcap_dump), loaded with dlopen only when capture is on.
  *
- * Interface for socket backends (kernel sockets: capture_kernel.c; the
- * virtual network calls the same functions with its virtual addresses):
+ * Interface for socket backends (the glue for managed sockets, capsock.c,
+ * with the kernel's or the virtual network's addresses):
  *
- *   - embed a struct sf_capture_flow in each TCP and UDP socket, zeroed at
- *     creation (sf_capture_flow_reset) and handed to sf_capture_close when
- *     the socket goes away;
+ *   - give each TCP and UDP socket a struct sf_capture_flow from
+ *     sf_capture_flow_new (NULL when capture is off or memory is short;
+ *     every function below takes NULL and does nothing) and hand it to
+ *     sf_capture_close, which frees it, when the socket goes away;
  *   - sf_capture_tcp_open when a connection exists (connect: opener
  *     SF_FRAME_OUT; accept: SF_FRAME_IN); a no-op if the flow is open;
  *   - sf_capture_tcp_data for bytes actually moved (after the call, with
@@ -86,7 +87,7 @@ extern bool sf_capture_on;
  * such as /dev/null, a directory) without touching it. */
 int sf_capture_init(const char *path, unsigned mtu, long run_pid);
 
-void sf_capture_flow_reset(struct sf_capture_flow *cf);
+struct sf_capture_flow *sf_capture_flow_new(void);
 
 void sf_capture_tcp_open(struct sf_capture_flow *cf, const struct sockaddr *local, socklen_t llen,
 			 const struct sockaddr *peer, socklen_t plen, int opener);

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "faults/fault.h"
 #include "core/fdtable.h"
 #include "core/shim.h"
 #include "core/syscalls.h"
 
 void (*sf_socket_release_hook)(struct sf_socket *s); /* see socket.h */
+_Atomic(void (*)(struct sf_socket *s)) sf_socket_rules_release_fn; /* see socket.h */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER; /* leaf lock */
 static struct sf_socket *pool;                                /* guarded by pool_lock */
@@ -58,8 +58,8 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 	s->bw_next_ns = 0;
 	s->held_tx = s->held_rx = NULL;
 	s->local_len = s->peer_len = 0;
-	/* Not in the capture's registry: the release hook took it out. */
-	memset(&s->cap, 0, sizeof(s->cap));
+	/* The previous owner's flow, if any, went with its release hook. */
+	atomic_store(&s->cap, NULL);
 	s->next_free = NULL;
 	s->v = NULL;
 	/* Publish last: a reader that raced with the previous owner's release
@@ -81,7 +81,10 @@ void sf_socket_put(struct sf_socket *s)
 	 * datagram any more (readers only look after sf_socket_get). */
 	if (sf_socket_release_hook)
 		sf_socket_release_hook(s);
-	sf_fault_socket_release(s);
+	void (*rules_release)(struct sf_socket *) =
+		atomic_load_explicit(&sf_socket_rules_release_fn, memory_order_relaxed);
+	if (rules_release)
+		rules_release(s);
 	free(s->held_tx);
 	free(s->held_rx);
 	s->held_tx = s->held_rx = NULL;

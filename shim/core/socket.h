@@ -9,8 +9,6 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "capture/capture.h"
-
 /* Fault state set by injected faults; read by later calls on the socket
  * (a reset connection stays reset, as after a real RST). */
 enum sf_socket_state {
@@ -25,6 +23,7 @@ enum sf_socket_state {
 	SF_SOCK_REFUSED = 1u << 8,    /* a non-blocking connect was refused */
 };
 
+struct sf_capture_flow;
 struct sf_rule_cache;
 struct sf_dgram;
 struct sf_vsock;
@@ -53,7 +52,10 @@ struct sf_socket {
 	struct sockaddr_storage local, peer;
 	socklen_t local_len, peer_len; /* 0 = unknown / not connected */
 
-	struct sf_capture_flow cap; /* capture.c: TCP flow state, guarded by capture_lock */
+	/* The capture's flow state (capture/capsock.c), made at the socket's
+	 * first capture and freed by the release hook; NULL without capture.
+	 * The socket object does not look inside: capture sits above it. */
+	struct sf_capture_flow *_Atomic cap;
 
 	struct sf_socket *next_free; /* pool link, see socket.c */
 
@@ -66,6 +68,11 @@ struct sf_socket {
  * to the pool (the capture's FIN at close).  Set once by the constructor,
  * before main, or never. */
 extern void (*sf_socket_release_hook)(struct sf_socket *s);
+/* Frees the fault engine's per-socket rule caches when the last reference
+ * goes (the engine sits above the socket object).  Set by sf_fault_init,
+ * which fuzz-peer mode calls at the first socket, while other threads may
+ * be releasing theirs: hence atomic, always with the same value. */
+extern _Atomic(void (*)(struct sf_socket *s)) sf_socket_rules_release_fn;
 /* Called when the last reference to a socket with a virtual side goes
  * (set by vnet.c; the core library does not link the network). */
 extern void (*sf_vsock_release_fn)(struct sf_vsock *v);

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture/frame.h"
 #include "core/shim.h"
 
 struct sf_config sf_config;
@@ -154,12 +153,12 @@ int sf_env_load(void)
 			       c->scenario.path, c->scenario.links[0].line, net ? net : "");
 		return -1;
 	}
-	c->pcap_mtu = SF_FRAME_MTU_DEFAULT;
+	c->pcap_mtu = SF_PCAP_MTU_DEFAULT;
 	if (mtu) {
 		uint64_t m;
-		if (parse_u64(mtu, &m) != 0 || m < SF_FRAME_MTU_MIN || m > SF_FRAME_MTU_MAX) {
+		if (parse_u64(mtu, &m) != 0 || m < SF_PCAP_MTU_MIN || m > SF_PCAP_MTU_MAX) {
 			sf_env_message("sockfault: SOCKFAULT_PCAP_MTU='%s': expected an MTU from %u to %u",
-				       mtu, SF_FRAME_MTU_MIN, SF_FRAME_MTU_MAX);
+				       mtu, SF_PCAP_MTU_MIN, SF_PCAP_MTU_MAX);
 			return -1;
 		}
 		c->pcap_mtu = (unsigned)m;

@@ -13,6 +13,13 @@
 
 #include "faults/scenario.h"
 
+/* SOCKFAULT_PCAP_MTU's range and default.  The configuration sits below
+ * capture, so the frame synthesizer checks its own limits equal these
+ * (capture/frame.c). */
+#define SF_PCAP_MTU_DEFAULT 1500u
+#define SF_PCAP_MTU_MIN 1280u /* IPv6's minimum (RFC 8200 5); IPv4 needs less */
+#define SF_PCAP_MTU_MAX 65535u
+
 struct sf_config {
 	bool has_scenario;
 	struct sf_scenario scenario;

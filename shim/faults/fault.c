@@ -57,6 +57,7 @@ int sf_fault_init(const struct sf_scenario *sc, uint64_t seed, uint64_t start_ns
 		engine.by_call[c] = NULL;
 		engine.nby_call[c] = 0;
 	}
+	atomic_store_explicit(&sf_socket_rules_release_fn, sf_fault_socket_release, memory_order_relaxed);
 	engine.sc = sc;
 	engine.seed = seed;
 	engine.start_ns = start_ns;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture/capsock.h"
+#include "capture/capture.h"
 #include "faults/env.h"
 #include "faults/fault.h"
 #include "faults/report.h"
