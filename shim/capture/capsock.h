@@ -8,7 +8,7 @@
 
 #include <sys/socket.h>
 
-#include "kernel/io.h"
+#include "core/iodesc.h"
 #include "core/socket.h"
 
 /* connect() on s returned r (real or injected): the handshake (0), a

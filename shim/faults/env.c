@@ -10,17 +10,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/shim.h"
 
 struct sf_config sf_config;
 extern char **environ;
-
-uint64_t sf_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 void sf_env_message(const char *fmt, ...)
 {

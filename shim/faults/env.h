@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/clock.h" /* sf_now_ns, for the files that read sf_config.start_ns */
 #include "faults/scenario.h"
 
 /* SOCKFAULT_PCAP_MTU's range and default.  The configuration sits below
@@ -47,8 +48,5 @@ void sf_env_after_fork(void);
 
 /* Writes a whole line to stderr, bypassing the shim. */
 void sf_env_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* CLOCK_MONOTONIC in ns. */
-uint64_t sf_now_ns(void);
 
 #endif

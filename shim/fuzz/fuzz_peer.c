@@ -33,7 +33,6 @@
 #include "core/syscalls.h"
 #include "vnet/vnet_impl.h"
 
-bool sf_fuzz_on;        /* see fuzz_peer.h: written before any virtual socket exists */
 bool sf_fuzz_inprocess; /* sockfault_fuzz.h's library: no exit, one thread */
 
 /* The script and its progress; guarded by sf_vnet_lock. */
@@ -47,7 +46,7 @@ static struct {
 	struct sf_vsock *listeners[16]; /* the program's listening sockets, in listen order (ref held) */
 	unsigned nlisteners;
 	int blocked;              /* program threads waiting on the network ... */
-	struct sf_fuzz_wait *waiters; /* ... and what each waits on */
+	struct sf_vnet_waiter *waiters; /* ... and what each waits on */
 	bool ended;               /* in-process: the end of input happened */
 } fz;
 
@@ -151,9 +150,9 @@ void sf_fuzz_peer_load(void)
 void sf_fuzz_peer_init(void)
 {
 	if (sf_config.fuzz_path) {
-		sf_fuzz_on = true;
+		sf_fuzz_peer_plug();
 	} else if (sf_config.has_scenario && sf_config.scenario.npeer) {
-		sf_fuzz_on = true;
+		sf_fuzz_peer_plug();
 		set_script(&sf_config.scenario);
 	}
 }
@@ -168,7 +167,7 @@ bool sf_fuzz_peer_owns(const struct sf_vsock *v)
 	return false;
 }
 
-void sf_fuzz_peer_listened(struct sf_vsock *v)
+static void peer_listened(struct sf_vsock *v)
 {
 	for (unsigned i = 0; i < fz.nlisteners; i++)
 		if (fz.listeners[i] == v)
@@ -210,7 +209,7 @@ static struct sf_vsock *new_peer_socket(int domain)
 	return vsock_new(domain, SOCK_STREAM, IPPROTO_TCP);
 }
 
-bool sf_fuzz_peer_connect(struct sf_vsock *v, const struct vaddr *dst, bool nb, int *r)
+static bool peer_connect(struct sf_vsock *v, const struct vaddr *dst, bool nb, int *r)
 {
 	if (!fz.sc || fz.pc >= fz.sc->npeer || sf_fuzz_peer_owns(v))
 		return false;
@@ -414,10 +413,10 @@ static void end_inprocess(void)
 }
 
 /* Whether a listed thread's wait has been answered already: it is about to
- * run (see struct sf_fuzz_wait).  A zero-timeout poll does not consume
+ * run (see struct sf_vnet_waiter).  A zero-timeout poll does not consume
  * anything: an epoll set is readable while it has events to report
  * (epoll(7)), edge-triggered ones included. */
-static bool answered(const struct sf_fuzz_wait *w)
+static bool answered(const struct sf_vnet_waiter *w)
 {
 	if (w->v)
 		return atomic_load_explicit(&w->v->wake_gen, memory_order_relaxed) != w->gen;
@@ -452,7 +451,7 @@ static enum verdict decide(bool has_deadline)
 		 * and waits (or its wait's slice ends) to decide again. */
 		if (fz.blocked + 1 < thread_count())
 			return WAIT;
-		for (const struct sf_fuzz_wait *w = fz.waiters; w; w = w->next)
+		for (const struct sf_vnet_waiter *w = fz.waiters; w; w = w->next)
 			if (answered(w))
 				return WAIT;
 	}
@@ -469,7 +468,7 @@ static enum verdict decide(bool has_deadline)
 	exit(0);
 }
 
-bool sf_fuzz_peer_wait(struct sf_vsock *v, uint64_t deadline, int *r)
+static bool peer_wait(struct sf_vsock *v, uint64_t deadline, int *r)
 {
 	(void)v;
 	switch (decide(deadline != UINT64_MAX)) {
@@ -485,7 +484,7 @@ bool sf_fuzz_peer_wait(struct sf_vsock *v, uint64_t deadline, int *r)
 	return false;
 }
 
-bool sf_fuzz_peer_poll(bool has_deadline, bool *timed_out)
+static bool peer_poll(bool has_deadline, bool *timed_out)
 {
 	vnet_lock();
 	enum verdict d = decide(has_deadline);
@@ -494,16 +493,16 @@ bool sf_fuzz_peer_poll(bool has_deadline, bool *timed_out)
 	return d == LOOK_AGAIN;
 }
 
-void sf_fuzz_peer_block_locked(struct sf_fuzz_wait *w)
+static void peer_block_locked(struct sf_vnet_waiter *w)
 {
 	w->next = fz.waiters;
 	fz.waiters = w;
 	fz.blocked++;
 }
 
-void sf_fuzz_peer_unblock_locked(struct sf_fuzz_wait *w)
+static void peer_unblock_locked(struct sf_vnet_waiter *w)
 {
-	for (struct sf_fuzz_wait **p = &fz.waiters; *p; p = &(*p)->next) {
+	for (struct sf_vnet_waiter **p = &fz.waiters; *p; p = &(*p)->next) {
 		if (*p == w) {
 			*p = w->next;
 			fz.blocked--;
@@ -512,17 +511,17 @@ void sf_fuzz_peer_unblock_locked(struct sf_fuzz_wait *w)
 	}
 }
 
-void sf_fuzz_peer_block(struct sf_fuzz_wait *w)
+static void peer_block(struct sf_vnet_waiter *w)
 {
 	vnet_lock();
-	sf_fuzz_peer_block_locked(w);
+	peer_block_locked(w);
 	vnet_unlock();
 }
 
-void sf_fuzz_peer_unblock(struct sf_fuzz_wait *w)
+static void peer_unblock(struct sf_vnet_waiter *w)
 {
 	vnet_lock();
-	sf_fuzz_peer_unblock_locked(w);
+	peer_unblock_locked(w);
 	vnet_unlock();
 }
 
@@ -542,4 +541,24 @@ void sf_fuzz_peer_forget(void)
 		vsock_unref(fz.listeners[i]);
 	free(fz.conn);
 	memset(&fz, 0, sizeof(fz));
+}
+
+/* --- plugging into the network --- */
+
+static const struct sf_vnet_peer fuzz_peer = {
+	.load = sf_fuzz_peer_load,
+	.wait = peer_wait,
+	.poll = peer_poll,
+	.block = peer_block,
+	.unblock = peer_unblock,
+	.block_locked = peer_block_locked,
+	.unblock_locked = peer_unblock_locked,
+	.listened = peer_listened,
+	.connect = peer_connect,
+};
+
+void sf_fuzz_peer_plug(void)
+{
+	sf_vnet_peer = &fuzz_peer;
+	sf_vnet_pool_pairs = sf_fuzz_inprocess;
 }

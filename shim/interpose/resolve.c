@@ -49,7 +49,7 @@
 #include "faults/fault.h"
 #include "faults/report.h"
 #include "resolve/resolve.h"
-#include "fuzz/fuzz_peer.h"
+#include "vnet/peer.h"
 #include "core/shim.h"
 #include "kernel/wait.h"
 
@@ -57,8 +57,8 @@ static inline bool resolver_engaged(enum sf_call call)
 {
 	if (sf_likely(!sf_config.has_scenario) || sf_depth)
 		return false;
-	if (sf_unlikely(sf_fuzz_on))
-		sf_fuzz_peer_load(); /* the input's answers and resolver tape */
+	if (sf_unlikely(sf_vnet_peer))
+		sf_vnet_peer->load(); /* the input's answers and resolver tape */
 	const struct sf_scenario *sc = &sf_config.scenario;
 	return sc->nhosts || sc->unknown_hosts || sf_fault_watches(call);
 }

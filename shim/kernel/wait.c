@@ -16,16 +16,9 @@
 #include "faults/env.h"
 #include "faults/fault.h"
 #include "faults/report.h"
-#include "fuzz/fuzz_peer.h"
+#include "vnet/peer.h"
 #include "core/shim.h"
 #include "vnet/vsock.h"
-
-uint64_t sf_deadline_after(const struct timespec *t)
-{
-	if (!t)
-		return UINT64_MAX;
-	return sf_now_ns() + (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
-}
 
 static struct timespec *remaining(uint64_t deadline, struct timespec *ts)
 {
@@ -35,14 +28,6 @@ static struct timespec *remaining(uint64_t deadline, struct timespec *ts)
 	ts->tv_sec = (time_t)(left / 1000000000u);
 	ts->tv_nsec = (long)(left % 1000000000u);
 	return ts;
-}
-
-void sf_sleep_ns(uint64_t ns)
-{
-	struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
-	/* A delay models the network, which signals do not shorten. */
-	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
-		;
 }
 
 bool sf_nonblocking(int fd, int flags)
@@ -315,10 +300,10 @@ static int kernel_epoll_wait(int epfd, struct epoll_event *ev, int max, const st
 	return n;
 }
 
-/* Fuzz-peer mode (fuzz_peer.c): a wait that would block lets the peer act
+/* A peer driver plugged in (vnet/peer.h; fuzz-peer mode): a wait that would block lets the peer act
  * first, ends at once when the virtual clock passes its deadline, and looks
- * again every slice while it blocks (SF_FUZZ_WAIT_SLICE_NS). */
-static int fuzz_epoll_wait(int epfd, struct epoll_event *ev, int max, const struct timespec *left,
+ * again every slice while it blocks (SF_VNET_WAIT_SLICE_NS). */
+static int peer_epoll_wait(int epfd, struct epoll_event *ev, int max, const struct timespec *left,
 			   bool has_deadline, const sigset_t *mask)
 {
 	static const struct timespec zero = {0, 0};
@@ -329,19 +314,19 @@ static int fuzz_epoll_wait(int epfd, struct epoll_event *ev, int max, const stru
 		if (n != 0 || (left && !left->tv_sec && !left->tv_nsec))
 			return n;
 		bool timed_out;
-		if (sf_fuzz_peer_poll(has_deadline, &timed_out))
+		if (sf_vnet_peer->poll(has_deadline, &timed_out))
 			continue;
 		if (timed_out)
 			return 0;
 		uint64_t now = sf_now_ns(), wait_ns = deadline > now ? deadline - now : 0;
-		bool sliced = wait_ns > SF_FUZZ_WAIT_SLICE_NS;
+		bool sliced = wait_ns > SF_VNET_WAIT_SLICE_NS;
 		if (sliced)
-			wait_ns = SF_FUZZ_WAIT_SLICE_NS;
+			wait_ns = SF_VNET_WAIT_SLICE_NS;
 		struct timespec ts = {(time_t)(wait_ns / 1000000000u), (long)(wait_ns % 1000000000u)};
-		struct sf_fuzz_wait fw = {.epfd = epfd};
-		sf_fuzz_peer_block(&fw);
+		struct sf_vnet_waiter fw = {.epfd = epfd};
+		sf_vnet_peer->block(&fw);
 		n = kernel_epoll_wait(epfd, ev, max, &ts, mask);
-		sf_fuzz_peer_unblock(&fw);
+		sf_vnet_peer->unblock(&fw);
 		if (n != 0 || !sliced)
 			return n;
 	}
@@ -368,7 +353,7 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 		sf_vnet_epoll_settle(epfd);
 	for (;;) {
 		struct timespec ts, *left = remaining(deadline, &ts);
-		n = sf_fuzz_on ? fuzz_epoll_wait(epfd, ev, max, left, deadline != UINT64_MAX, mask)
+		n = sf_vnet_peer ? peer_epoll_wait(epfd, ev, max, left, deadline != UINT64_MAX, mask)
 			       : kernel_epoll_wait(epfd, ev, max, left, mask);
 		if (n <= 0)
 			break;

@@ -14,11 +14,8 @@
 #include <stdint.h>
 
 #include "core/calls.h"
+#include "core/clock.h"
 
-/* CLOCK_MONOTONIC deadline for a relative timeout; UINT64_MAX for NULL. */
-uint64_t sf_deadline_after(const struct timespec *t);
-/* Sleeps ns, resuming after signal handlers. */
-void sf_sleep_ns(uint64_t ns);
 /* Whether a call on fd with these MSG_ flags must not block. */
 bool sf_nonblocking(int fd, int flags);
 /* A blocking call that never becomes ready: -EAGAIN after the socket's

@@ -189,6 +189,7 @@ __attribute__((constructor)) static void sf_init(void)
 		if (sf_capture_init(sf_config.pcap_path, sf_config.pcap_mtu, sf_config.run_pid) != 0)
 			_exit(2);
 		sf_socket_release_hook = sf_capsock_release;
+		sf_vnet_capture_enable();
 	}
 	if (sf_config.net == SF_NET_VIRTUAL)
 		sf_vnet_init();

@@ -1,4 +1,4 @@
-/* What the capture glue (capture_kernel.c) asks of the virtual network:
+/* What the capture glue (capture/capsock.c) asks of the virtual network:
  * whether a close will reset the peer, whether data sent to a closed peer
  * was answered by its RST, the source a refused connect's SYN
  * carried, and the datagrams a send left undelivered.  The network records
@@ -11,7 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture/capture.h"
+/* Set by the constructor, before main, when capture is on; read-only
+ * afterwards. */
+static bool capture_on;
+
+void sf_vnet_capture_enable(void)
+{
+	capture_on = true;
+}
 
 /* A datagram a send left undelivered (vcap_undelivered). */
 struct vcap_note {
@@ -30,7 +37,7 @@ static __thread struct vcap_note *notes, **notes_tail;
 void vcap_undelivered(const struct sf_vsock *v, const struct vaddr *from, const struct vaddr *to,
 		      const struct iovec *iov, int cnt, size_t len)
 {
-	if (!sf_capture_on)
+	if (!capture_on)
 		return;
 	struct vcap_note *n = malloc(sizeof(*n) + len + 1);
 	if (!n)
@@ -74,7 +81,7 @@ static __thread unsigned rxsrc_n;
 
 void vcap_received(const struct vaddr *from)
 {
-	if (!sf_capture_on)
+	if (!capture_on)
 		return;
 	if (rxsrc_n == RXSRC_MAX) {
 		memmove(rxsrc, rxsrc + 1, sizeof(rxsrc) - sizeof(rxsrc[0]));

@@ -23,10 +23,10 @@
 #include <unistd.h>
 
 #include "faults/env.h"
-#include "fuzz/fuzz_peer.h"
-#include "kernel/io.h"
+#include "vnet/peer.h"
+#include "core/iodesc.h"
 #include "core/shim.h"
-#include "kernel/wait.h"
+#include "core/clock.h"
 
 bool sf_vnet_on; /* written only by the constructor, before main */
 /* This process's id, which a socket's owner must be to be usable (fork).
@@ -443,7 +443,7 @@ static void pool_put(struct sf_vsock *v)
 {
 	const struct sf_syscalls *libc = sf_libc();
 	bool ok = v->pool_prog >= 0 && v->sig >= 0 && npool < POOL_MAX && !v->kernel_epoll &&
-		  v->owner == vnet_pid && sf_fuzz_inprocess;
+		  v->owner == vnet_pid && sf_vnet_pool_pairs;
 	if (ok && v->tok) {
 		char c[64];
 		ssize_t want = 1 + v->tok_extra;
@@ -627,7 +627,7 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 	}
 	v->sig = sv[1];
 	hidden_mark(sv[1], true);
-	if (sf_fuzz_inprocess && hi >= 0) {
+	if (sf_vnet_pool_pairs && hi >= 0) {
 		/* The pool's copy of the program end (see pool_put). */
 		v->pool_prog = libc->fcntl(sv[0], F_DUPFD_CLOEXEC, hidden_base);
 		hidden_mark(v->pool_prog, true);
@@ -636,6 +636,9 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 	atomic_store(&v->nonblock, (flags & SOCK_NONBLOCK) != 0);
 	return sv[0];
 }
+
+const struct sf_vnet_peer *sf_vnet_peer; /* see peer.h: set before any virtual socket */
+bool sf_vnet_pool_pairs;                  /* see peer.h: set with it */
 
 /* The fd table's hooks: the last reference to a virtual sf_socket, and its
  * addresses for the fault engine's matchers. */
@@ -666,8 +669,8 @@ int vsock_install(struct sf_vsock *v, int fd, struct sf_socket **old)
 
 int sf_vsock_socket(int domain, int type, int protocol)
 {
-	if (sf_fuzz_on)
-		sf_fuzz_peer_load();
+	if (sf_vnet_peer)
+		sf_vnet_peer->load();
 	struct sf_socket *old = NULL;
 	if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
 		return -EINVAL;

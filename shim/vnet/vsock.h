@@ -192,9 +192,13 @@ bool sf_vnet_is_hidden(int fd);
 void sf_vnet_evict(int fd);
 int sf_vnet_close_range(unsigned first, unsigned last, int flags);
 
-/* Capture (vcapture.c; the glue in capture_kernel.c records, after the
- * network lock is dropped).  Whether closing v now sends its peer a RST
- * (unread data, SO_LINGER 0) instead of a FIN: */
+/* Capture (vcapture.c; the glue in capture/capsock.c records, after the
+ * network lock is dropped).  The network keeps the facts below only after
+ * sf_vnet_capture_enable, which the constructor calls when capture is on
+ * (capture sits above the network, so the network cannot ask it). */
+void sf_vnet_capture_enable(void);
+/* Whether closing v now sends its peer a RST (unread data, SO_LINGER 0)
+ * instead of a FIN: */
 bool sf_vsock_close_resets(struct sf_vsock *v);
 /* Whether v's data went to a peer that had closed, which answered with a
  * RST (v reads EPIPE next, having had the FIN). */

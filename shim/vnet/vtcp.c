@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "faults/env.h"
-#include "fuzz/fuzz_peer.h"
+#include "vnet/peer.h"
 #include "core/shim.h"
-#include "kernel/wait.h"
+#include "core/clock.h"
 
 size_t vtcp_capacity(const struct sf_vsock *to)
 {
@@ -280,11 +280,11 @@ int vtcp_connect(struct sf_vsock *v, int fd, const struct vaddr *dst_in, bool nb
 			dst.ip.s6_addr[15] = 1;
 		}
 	}
-	/* Fuzz-peer mode: the peer answers connects to any address where no
-	 * virtual listener is (fuzz_peer.c). */
-	if (sf_fuzz_on && dst.port && !vnet_find(SOCK_STREAM, &dst, true)) {
+	/* A peer driver (vnet/peer.h; fuzz-peer mode) answers connects to any address where no
+	 * virtual listener is. */
+	if (sf_vnet_peer && dst.port && !vnet_find(SOCK_STREAM, &dst, true)) {
 		int fr;
-		if (sf_fuzz_peer_connect(v, &dst, nb, &fr))
+		if (sf_vnet_peer->connect(v, &dst, nb, &fr))
 			return fr;
 	}
 	/* Only the virtual machine's own addresses exist: anything else has
@@ -448,8 +448,8 @@ int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
 		backlog = 4096;
 	v->backlog = backlog;
 	v->rd_shut = false;
-	if (sf_fuzz_on)
-		sf_fuzz_peer_listened(v);
+	if (sf_vnet_peer)
+		sf_vnet_peer->listened(v);
 	vnet_wake(v);
 out:
 	vnet_sync(v, fd);
@@ -729,7 +729,7 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		size_t cap = vtcp_capacity(p);
 		size_t n = vbuf_room(&p->rx, cap, want - done);
-		if (n >= VTCP_UNLOCKED_MIN && !p->lk && !sf_fuzz_on) {
+		if (n >= VTCP_UNLOCKED_MIN && !p->lk && !sf_vnet_peer) {
 			done += send_unlocked(v, p, iov, cnt, done, n < VTCP_UNLOCKED_MAX ? n : VTCP_UNLOCKED_MAX);
 			continue;
 		}
@@ -801,7 +801,7 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		size_t ready = vtcp_rx_ready(v);
 		if (ready) {
 			size_t n = want < ready ? want : ready;
-			if (n >= VTCP_UNLOCKED_MIN && !peek && !discard && !v->lk && !sf_fuzz_on) {
+			if (n >= VTCP_UNLOCKED_MIN && !peek && !discard && !v->lk && !sf_vnet_peer) {
 				done = recv_unlocked(v, iov, cnt, n);
 				break;
 			}
@@ -831,7 +831,7 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			goto out;
 		}
 		struct vhandoff h;
-		bool offer = want && !peek && !discard && !v->ho && !sf_fuzz_on && !v->lk;
+		bool offer = want && !peek && !discard && !v->ho && !sf_vnet_peer && !v->lk;
 		if (offer) {
 			h = (struct vhandoff){.iov = iov, .cnt = cnt, .want = want};
 			v->ho = &h;

@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "faults/env.h"
-#include "fuzz/fuzz_peer.h"
+#include "vnet/peer.h"
 #include "core/shim.h"
-#include "kernel/wait.h"
+#include "core/clock.h"
 
 /* --- readiness --- */
 
@@ -249,14 +249,14 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
 	uint64_t start = 0, until = deadline;
-	struct sf_fuzz_wait fw;
-	if (sf_fuzz_on) {
+	struct sf_vnet_waiter fw;
+	if (sf_vnet_peer) {
 		/* Fuzz-peer mode: the peer acts, the clock jumps, or the run ends. */
-		if (sf_fuzz_peer_wait(v, deadline, &r))
+		if (sf_vnet_peer->wait(v, deadline, &r))
 			return r;
-		fw = (struct sf_fuzz_wait){.v = v, .gen = atomic_load_explicit(&v->wake_gen, memory_order_relaxed), .epfd = -1};
-		sf_fuzz_peer_block_locked(&fw);
-		uint64_t slice = sf_now_ns() + SF_FUZZ_WAIT_SLICE_NS;
+		fw = (struct sf_vnet_waiter){.v = v, .gen = atomic_load_explicit(&v->wake_gen, memory_order_relaxed), .epfd = -1};
+		sf_vnet_peer->block_locked(&fw);
+		uint64_t slice = sf_now_ns() + SF_VNET_WAIT_SLICE_NS;
 		if (slice < until)
 			until = slice; /* then a wakeup without a change: the caller looks again */
 	} else if (spin_ok) {
@@ -309,11 +309,11 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 			r = -EAGAIN;
 	}
 	if (r == -EAGAIN && until != deadline)
-		r = 0; /* the fuzz slice ended, not the wait */
+		r = 0; /* the driver's slice ended, not the wait */
 	if (start && !r && sf_now_ns() - start < SPIN_BACK_NS)
 		v->spin_off = false;
-	if (sf_fuzz_on)
-		sf_fuzz_peer_unblock_locked(&fw);
+	if (sf_vnet_peer)
+		sf_vnet_peer->unblock_locked(&fw);
 	return r;
 }
 
@@ -671,14 +671,14 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 				if (isv[i] && (t[i].events & POLLIN))
 					settle_fd(fds[i].fd);
 		}
-		struct sf_fuzz_wait fw = {.fds = t, .nfds = n, .epfd = -1};
-		bool fuzz_wait = sf_fuzz_on && !ready && tp != &zero;
-		if (fuzz_wait) {
+		struct sf_vnet_waiter fw = {.fds = t, .nfds = n, .epfd = -1};
+		bool peer_wait = sf_vnet_peer && !ready && tp != &zero;
+		if (peer_wait) {
 			/* Fuzz-peer mode: the peer acts before the wait blocks, and
 			 * the wait looks again after a slice (the loop below goes
 			 * round while nothing is ready and the deadline is ahead). */
 			bool timed_out;
-			if (sf_fuzz_peer_poll(deadline != UINT64_MAX, &timed_out))
+			if (sf_vnet_peer->poll(deadline != UINT64_MAX, &timed_out))
 				continue;
 			if (timed_out) {
 				for (nfds_t i = 0; i < n; i++)
@@ -686,15 +686,15 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 				r = 0;
 				break;
 			}
-			if (!tp || (uint64_t)left.tv_sec * 1000000000u + (uint64_t)left.tv_nsec > SF_FUZZ_WAIT_SLICE_NS) {
-				left = (struct timespec){0, SF_FUZZ_WAIT_SLICE_NS};
+			if (!tp || (uint64_t)left.tv_sec * 1000000000u + (uint64_t)left.tv_nsec > SF_VNET_WAIT_SLICE_NS) {
+				left = (struct timespec){0, SF_VNET_WAIT_SLICE_NS};
 				tp = &left;
 			}
-			sf_fuzz_peer_block(&fw);
+			sf_vnet_peer->block(&fw);
 		}
 		r = (int)sf_neg(sf_libc()->ppoll(t, n, tp, mask));
-		if (fuzz_wait)
-			sf_fuzz_peer_unblock(&fw);
+		if (peer_wait)
+			sf_vnet_peer->unblock(&fw);
 		if (r < 0)
 			break;
 		int total = 0;
