@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 
 #include "kernel/conn.h"
+#include "process/process.h"
 #include "core/shim.h"
 #include "vnet/vsock.h"
 

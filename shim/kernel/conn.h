@@ -30,7 +30,4 @@ int sf_socket_fault(enum sf_call call);
 /* Tracks a socket the kernel accepted on listener fd (not engaged path). */
 void sf_track_accepted(int lfd, int nfd);
 
-/* Per-process state after fork (init.c). */
-void sf_after_fork_child(void);
-
 #endif

@@ -1,8 +1,8 @@
 /* Virtual host names: the scenario's `host` table answering getaddrinfo,
  * getnameinfo and the gethostby* family the way glibc 2.36 answers from
  * /etc/hosts.  This is the pure part (compiled into sockfault_core so unit
- * tests can drive it); the exported entry points, fault rules and calls into
- * the real resolver live in interpose/resolve.c.
+ * tests can drive it); fault rules and calls into the real resolver are
+ * lookup.c, the exported entry points interpose/resolve.c.
  *
  * What "the way glibc does" means here, measured on Debian 12 (glibc 2.36)
  * and checked by tests/resolver:
