@@ -250,8 +250,16 @@ void sf_capture_stop(void)
 	 * two fwrites of one pcap_dump, and the flush would leave half a
 	 * record.  From here on nothing is written; the buffer is empty
 	 * between capture calls.  RSTs still waiting for their peer to read
-	 * what came before them go out first (it never will now). */
-	if (begin()) {
+	 * what came before them go out first (it never will now).  A process
+	 * that never recorded has no file yet (a fork child, a helper the run
+	 * exec'd): it ends without making one, or every `ls` a script runs
+	 * would leave a header-only FILE.<pid>. */
+	lock();
+	bool never_recorded = reopen;
+	if (never_recorded)
+		failed = true;
+	unlock();
+	if (!never_recorded && begin()) {
 		for (unsigned b = 0; b < REG_BUCKETS; b++)
 			for (struct sf_capture_flow *cf = registry[b]; cf; cf = cf->next)
 				if (cf->gen == gen)
