@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/version.h"
 #include "suite.h"
 
 static const char usage[] =
@@ -15,8 +16,29 @@ static const char usage[] =
 	"                                       check their output and faults (for CI)\n"
 	"  fuzz-to-scenario INPUT [-o FILE]     the scenario that replays a fuzz input\n"
 	"  pcap-to-input CAPTURE -o INPUT       a fuzz input from a capture's TCP streams\n"
+	"  version                              print the version (also --version)\n"
 	"\n"
 	"`sockfault COMMAND --help` describes a command.\n";
+
+static const char version_usage[] =
+	"usage: sockfault version\n"
+	"Prints the release and, for a build from a git clone, the revision\n"
+	"(-dirty: with uncommitted changes); the shim's summary and event log name\n"
+	"the same build.  sockfault --version is the same.\n";
+
+static int version(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(version_usage, stdout);
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "sockfault: %s takes no arguments\n%s", argv[0], version_usage);
+		return 2;
+	}
+	puts("sockfault " SF_VERSION_FULL);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -28,6 +50,8 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+		return version(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return sf_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))

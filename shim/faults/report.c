@@ -1,7 +1,9 @@
 /* The event log and the exit summary (see report.h).  The log file is
  * opened on the first fault, O_APPEND so that forked and exec'd processes of
  * one run interleave whole lines, O_CLOEXEC so it never leaks into programs
- * the target runs. */
+ * the target runs.  Both say which build wrote them (core/version.h): each
+ * process that opens the log writes a header line first, and the summary's
+ * first line names the version. */
 #include "faults/report.h"
 
 #include <arpa/inet.h>
@@ -14,8 +16,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "faults/env.h"
 #include "core/shim.h"
+#include "core/version.h"
+#include "faults/env.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER; /* leaf lock */
 static int log_fd = -1;        /* guarded by log_lock */
@@ -35,6 +38,12 @@ static void write_all(int fd, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+/* "git":"REV" for the header lines, or nothing outside a clone. */
+static const char *build_json(void)
+{
+	return SF_GIT_REVISION[0] ? ",\"git\":\"" SF_GIT_REVISION "\"" : "";
 }
 
 static void format_addr(const struct sockaddr_storage *a, socklen_t len, char *out, size_t outlen)
@@ -119,6 +128,15 @@ void sf_report_fault(const struct sf_call_ctx *c, const struct sf_verdict *v, lo
 		if (log_fd < 0) {
 			log_failed = true;
 			sf_env_message("sockfault: SOCKFAULT_LOG=%s: %s", sf_config.log_path, strerror(errno));
+		} else {
+			char head[600], esc[400];
+			json_escape(sf_config.scenario.path, esc, sizeof(esc));
+			int h = snprintf(head, sizeof(head),
+					 "{\"sockfault\":\"" SF_VERSION "\"%s,\"pid\":%d,\"scenario\":\"%s\","
+					 "\"seed\":%" PRIu64 "}\n",
+					 build_json(), (int)getpid(), esc, sf_config.seed);
+			if (h > 0)
+				write_all(log_fd, head, (size_t)h < sizeof(head) ? (size_t)h : sizeof(head) - 1);
 		}
 	}
 	if (log_fd >= 0)
@@ -164,8 +182,9 @@ void sf_report_summary(void)
 			fd = 2;
 		}
 	}
-	summary_line(fd, "sockfault: summary for pid %d, scenario %s, seed %" PRIu64 "\n", (int)getpid(),
-		     sc->path, sf_config.seed);
+	summary_line(fd, "sockfault: summary for pid %d, scenario %s, seed %" PRIu64 " (sockfault " SF_VERSION
+			 "%s%s)\n",
+		     (int)getpid(), sc->path, sf_config.seed, SF_GIT_REVISION[0] ? ", git " : "", SF_GIT_REVISION);
 	for (unsigned i = 0; i < sc->nrules; i++) {
 		const struct sf_rule *r = &sc->rules[i];
 		uint64_t m = sf_fault_matched(i), f = sf_fault_fired(i);

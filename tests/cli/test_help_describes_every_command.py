@@ -10,7 +10,7 @@ def cli(*args):
 
 top = cli("--help")
 expect(top.returncode == 0, show(top))
-for cmd in ("run", "check", "suite", "fuzz-to-scenario", "pcap-to-input"):
+for cmd in ("run", "check", "suite", "fuzz-to-scenario", "pcap-to-input", "version"):
     expect(f"  {cmd} " in top.stdout, f"--help does not list {cmd}: {top.stdout}")
     h = cli(cmd, "--help")
     expect(h.returncode == 0 and h.stdout.startswith(f"usage: sockfault {cmd}"), f"{cmd} --help: {show(h)}")

@@ -105,9 +105,19 @@ def ok(p, what):
     return p.stdout
 
 
-def log_events(path):
-    """The event log's objects ([] when no fault was logged)."""
+def log_headers(path):
+    """The event log's header lines: one per process that opened the log,
+    saying which build wrote it ({"sockfault": VERSION, "git": REV, ...})."""
     if not os.path.exists(path):
         return []
     with open(path) as f:
-        return [json.loads(line) for line in f]
+        return [o for o in map(json.loads, f) if "sockfault" in o]
+
+
+def log_events(path):
+    """The event log's faults, one object each ([] when none was logged);
+    the header lines are left out."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [o for o in map(json.loads, f) if "sockfault" not in o]
