@@ -17,8 +17,12 @@ function(sf_man_page name section source summary)
             -P ${PROJECT_SOURCE_DIR}/cmake/manpage.cmake
     DEPENDS ${PROJECT_SOURCE_DIR}/${source} ${PROJECT_SOURCE_DIR}/cmake/manpage.cmake
     COMMENT "man page ${name}(${section})" VERBATIM)
-  install(FILES ${out} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
-  set(SF_MAN_PAGES ${SF_MAN_PAGES} ${out} PARENT_SCOPE)
+  # Installed compressed, as Debian policy (12.1) wants; man reads both.
+  add_custom_command(OUTPUT ${out}.gz
+    COMMAND gzip -9 -n -c ${out} > ${out}.gz
+    DEPENDS ${out} COMMENT "" VERBATIM)
+  install(FILES ${out}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+  set(SF_MAN_PAGES ${SF_MAN_PAGES} ${out} ${out}.gz PARENT_SCOPE)
 endfunction()
 sf_man_page(sockfault 1 harness/sockfault.1.md "")
 sf_man_page(sockfault-scenario 5 scenarios/README.md "the scenario language of sockfault")
