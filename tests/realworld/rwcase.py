@@ -1,0 +1,161 @@
+"""Helpers for the real-world program tests (on top of tests/programs/sftest.py):
+unmodified Debian programs (servers and clients) started natively or under
+`sockfault run`, on ephemeral ports, from a scratch directory; payload files
+and their SHA-256.
+
+Environment (set by ctest): SF_CLI, PYTHONPATH reaching tests/programs.
+"""
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+from sftest import *  # noqa: F401,F403  (CLI, PY, fail, expect, run, scratch, ...)
+import sftest
+
+# A scenario that cuts every transfer into short pieces, both ways: what a
+# kernel does to a program under memory pressure or a small socket buffer.
+SHORTS = "send every=2 -> short 1..700\nrecv every=2 -> short 1..300\n"
+
+
+def need(*programs):
+    """The programs' paths; a missing one fails (.ci/install-deps installs them)."""
+    paths = []
+    for p in programs:
+        path = shutil.which(p) or (os.path.exists(p) and p)
+        expect(path, f"{p} is not installed (.ci/install-deps installs it)")
+        paths.append(path)
+    return paths if len(paths) > 1 else paths[0]
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def payload(path, size, seed=1):
+    """A file of `size` pseudo-random bytes; its SHA-256."""
+    h = hashlib.sha256()
+    with open(path, "wb") as f:
+        x = hashlib.sha256(str(seed).encode()).digest()
+        left = size
+        while left:
+            x = hashlib.sha256(x).digest() * 128
+            chunk = x[:left]
+            f.write(chunk)
+            h.update(chunk)
+            left -= len(chunk)
+    return h.hexdigest()
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 16), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def wait_port(port, proc=None, what="server", tries=1000):
+    """Waits until something accepts on 127.0.0.1:port (the connect is ours,
+    made natively)."""
+    for _ in range(tries):
+        if proc is not None and proc.poll() is not None:
+            fail(f"{what} exited {proc.returncode} before listening: {proc.stderr_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+    fail(f"{what} never listened on {port}")
+
+
+class Proc:
+    """A long-running program (a server), natively or under `sockfault run`
+    with a scenario; stopped (SIGTERM, then SIGKILL) with its process
+    group when the test leaves the `with` block."""
+
+    def __init__(self, argv, scenario=None, cwd=None, log=None, summary=None, pcap=None,
+                 extra=(), env=None, stdin=None):
+        self.dir = scratch("sfrw.")
+        self.err_path = os.path.join(self.dir, "stderr")
+        self.out_path = os.path.join(self.dir, "stdout")
+        if scenario is not None or log or summary or pcap or extra:
+            pre = [CLI, "run"] + list(extra)
+            if scenario is not None:
+                pre += ["-s", write_scenario(scenario)]
+            if log:
+                pre += ["--log", log]
+            if summary:
+                pre += ["--summary", summary]
+            if pcap:
+                pre += ["--pcap", pcap]
+            argv = pre + ["--"] + list(argv)
+        e = clean_env()
+        if SAN_RUNTIME and argv[0] == CLI:
+            e["LD_PRELOAD"] = SAN_RUNTIME
+        if env:
+            e.update(env)
+        self.proc = subprocess.Popen(argv, cwd=cwd or self.dir, env=e,
+                                     stdout=open(self.out_path, "w"), stderr=open(self.err_path, "w"),
+                                     stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                                     start_new_session=True)
+        self.proc.stderr_text = self.stderr_text
+
+    def stderr_text(self):
+        with open(self.err_path) as f:
+            return f.read()
+
+    def stdout_text(self):
+        with open(self.out_path) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stops the program; its exit status."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        try:  # workers a server left behind
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def describe(r):
+    out = r.stdout if isinstance(r.stdout, str) else r.stdout.decode(errors="replace")
+    err = r.stderr if isinstance(r.stderr, str) else r.stderr.decode(errors="replace")
+    return f"exit {r.returncode}\n--- stdout\n{out[-3000:]}\n--- stderr\n{err[-3000:]}"
+
+
+def http_server(root, scenario=None, **kw):
+    """python3 -m http.server (ThreadingHTTPServer: a thread per
+    connection) serving root on an ephemeral port; (Proc, port)."""
+    port = free_port()
+    p = Proc([PY, "-m", "http.server", "--bind", "127.0.0.1", "--directory", root, str(port)],
+             scenario=scenario, **kw)
+    wait_port(port, p.proc, "http.server")
+    return p, port
