@@ -16,9 +16,10 @@ import time
 from sftest import *  # noqa: F401,F403  (CLI, PY, fail, expect, run, scratch, ...)
 import sftest
 
-# A scenario that cuts every transfer into short pieces, both ways: what a
-# kernel does to a program under memory pressure or a small socket buffer.
-SHORTS = "send every=2 -> short 1..700\nrecv every=2 -> short 1..300\n"
+# A scenario that cuts every transfer into short pieces, both ways (the send
+# and recv families: write, writev, read, sendmsg...): what a kernel does to
+# a program whenever a socket buffer is nearly full or nearly empty.
+SHORTS = "send -> short 1..1400\nrecv -> short 1..1000\n"
 
 
 def need(*programs):
@@ -158,4 +159,31 @@ def http_server(root, scenario=None, **kw):
     p = Proc([PY, "-m", "http.server", "--bind", "127.0.0.1", "--directory", root, str(port)],
              scenario=scenario, **kw)
     wait_port(port, p.proc, "http.server")
+    return p, port
+
+
+def run_bytes(argv, scenario=None, log=None, extra=(), stdin=None, timeout=120, cwd=None):
+    """argv under `sockfault run` (natively when scenario, log and extra are
+    all unset), stdin bytes; the CompletedProcess with bytes stdout/stderr."""
+    if scenario is not None or log or extra:
+        pre = [CLI, "run"] + list(extra)
+        if scenario is not None:
+            pre += ["-s", write_scenario(scenario)]
+        if log:
+            pre += ["--log", log]
+        argv = pre + ["--"] + list(argv)
+    e = clean_env()
+    if SAN_RUNTIME and argv[0] == CLI:
+        e["LD_PRELOAD"] = SAN_RUNTIME
+    return subprocess.run(argv, env=e, input=stdin, capture_output=True, timeout=timeout, cwd=cwd)
+
+
+def redis_server(scenario=None, **kw):
+    """redis-server (one event loop, epoll) on an ephemeral port, no
+    persistence, in a scratch directory; (Proc, port)."""
+    port = free_port()
+    d = scratch("sfredis.")
+    p = Proc([need("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+              "--appendonly", "no", "--dir", d, "--daemonize", "no"], scenario=scenario, cwd=d, **kw)
+    wait_port(port, p.proc, "redis-server")
     return p, port
