@@ -227,3 +227,50 @@ def nginx(root, scenario=None, sendfile="off", extra="", **kw):
     p = Proc([need("nginx"), "-p", d, "-c", conf, "-e", "stderr"], scenario=scenario, cwd=d, **kw)
     wait_port(port, p.proc, "nginx")
     return p, port
+
+
+def tls_cert(d):
+    """A self-signed P-256 certificate and key for localhost in d; (cert, key)."""
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    r = subprocess.run([need("openssl"), "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost",
+                        "-days", "2", "-keyout", key, "-out", cert], capture_output=True)
+    expect(r.returncode == 0, describe(r))
+    return cert, key
+
+
+def tls_server(root, scenario=None, **kw):
+    """openssl s_server -WWW serving the files of root over TLS; (Proc, port)."""
+    cert, key = tls_cert(scratch())
+    port = free_port()
+    p = Proc([need("openssl"), "s_server", "-accept", f"127.0.0.1:{port}", "-cert", cert,
+              "-key", key, "-WWW", "-quiet"], scenario=scenario, cwd=root, **kw)
+    wait_port(port, p.proc, "openssl s_server")
+    return p, port
+
+
+class Dns:
+    """A native DNS server on 127.0.0.1 (a thread of the test): every A
+    question gets one answer, 192.0.2.7 (sent `copies` times, as a network
+    may duplicate it, `gap` seconds apart); counts the queries it saw."""
+
+    def __init__(self, copies=1, gap=0.0):
+        self.copies, self.gap = copies, gap
+        import threading
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind(("127.0.0.1", 0))
+        self.port = self.s.getsockname()[1]
+        self.queries = 0
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def loop(self):
+        while True:
+            q, a = self.s.recvfrom(4096)
+            self.queries += 1
+            end = q.index(b"\0", 12) + 5  # the question: name, type, class
+            hdr = q[:2] + b"\x81\x80" + b"\x00\x01\x00\x01\x00\x00\x00\x00"
+            ans = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + bytes([192, 0, 2, 7])
+            for i in range(self.copies):
+                if i:
+                    time.sleep(self.gap)
+                self.s.sendto(hdr + q[12:end] + ans, a)
