@@ -274,3 +274,29 @@ class Dns:
                 if i:
                     time.sleep(self.gap)
                 self.s.sendto(hdr + q[12:end] + ans, a)
+
+
+def memcached(scenario=None, **kw):
+    """memcached (a listener thread and four worker threads, libevent) on
+    an ephemeral port; (Proc, port)."""
+    port = free_port()
+    p = Proc([need("memcached"), "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-t", "4",
+              "-u", "root", "-I", "2m"], scenario=scenario, **kw)
+    wait_port(port, p.proc, "memcached")
+    return p, port
+
+
+def memcache_set_get(port, key, value):
+    """A native text-protocol client: set key value, get key; the value
+    memcached returned."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.sendall(b"set %s 0 0 %d\r\n%s\r\n" % (key, len(value), value))
+        f = s.makefile("rb")
+        expect_equal(f.readline(), b"STORED\r\n", "memcached's answer to set")
+        s.sendall(b"get %s\r\n" % key)
+        head = f.readline()
+        expect(head.startswith(b"VALUE " + key), f"memcached's answer to get: {head!r}")
+        n = int(head.split()[3])
+        data = f.read(n + 2)
+        expect_equal(f.readline(), b"END\r\n", "the end of get")
+        return data[:-2]
