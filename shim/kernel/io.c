@@ -625,13 +625,20 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 		goto out;
 	if (!sf_fault_watches(io->call) || ((io->call == SF_CALL_sendmsg || io->call == SF_CALL_recvmsg) && !io->msg)) {
 		r = perform_limited(s, io, limit);
+		if (limit && r > 0 && (uint64_t)r == limit)
+			give_edge(s);
 	} else {
 		socklen_t tl;
 		struct sf_call_ctx c = {.call = io->call, .fd = io->fd, .s = s,
 					.to = destination(io, &tl), .len = sf_io_length(io)};
 		struct sf_verdict v;
 		if (!sf_fault_decide(&c, &v)) {
-			r = perform_limited(s, io, min_limit(limit, v.clip));
+			/* cut at a truncation point or a rule's byte threshold:
+			 * short as a `short` action is */
+			uint64_t lim = min_limit(limit, v.clip);
+			r = perform_limited(s, io, lim);
+			if (lim && r > 0 && (uint64_t)r == lim)
+				give_edge(s);
 		} else {
 			r = apply(s, io, &v, min_limit(limit, v.clip));
 			sf_report_fault(&c, &v, r);

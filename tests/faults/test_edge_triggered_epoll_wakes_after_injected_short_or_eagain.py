@@ -25,6 +25,9 @@ if mode == "read":
                 n = len(c.recv(100))
             except BlockingIOError:
                 break
+            except ConnectionResetError:
+                print(f"reset after {got}")
+                sys.exit(0)
             got += n
             if n < 100:
                 break
@@ -56,4 +59,8 @@ for mode, sc in (("read", "recv -> short 1..100\n"), ("read", "recv every=2 -> e
     r = run(python(PROG, mode), scenario=sc, log=log)
     expect(r.returncode == 0 and r.stdout == "done\n", f"{mode} under {sc!r}: {r.stdout} {r.stderr}")
     expect(len(log_events(log)) > 2, f"{mode} under {sc!r}: the rule hardly fired")
+# A byte threshold cuts the read that crosses it short too (1000 bytes, then
+# 50 of the next 100): the edge after it lets the reader reach the reset.
+r = run(python(PROG, "read"), scenario="recv bytes=1050.. -> reset\n")
+expect_equal(r.stdout, "reset after 1050\n", f"reader under a reset at 1050 bytes ({r.stderr})")
 print("ok")
