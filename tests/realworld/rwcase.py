@@ -300,3 +300,18 @@ def memcache_set_get(port, key, value):
         data = f.read(n + 2)
         expect_equal(f.readline(), b"END\r\n", "the end of get")
         return data[:-2]
+
+
+def peer_server(*chunks, chunk=4000):
+    """The scenario lines of a scripted server on the virtual network: it
+    accepts the program's first outbound connect, sends the chunks (split
+    into `chunk`-byte sends, written 1500 bytes a line: a scenario line holds
+    4096 characters), then its FIN."""
+    lines = ["net virtual", "peer 1 out"]
+    for c in chunks:
+        for i in range(0, len(c), chunk):
+            piece = c[i:i + chunk]
+            for j in range(0, len(piece), 1500):
+                lines.append(("peer 1 more " if j else "peer 1 send ") + piece[j:j + 1500].hex())
+    lines.append("peer 1 fin")
+    return "\n".join(lines) + "\n"
