@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 from sftest import *  # noqa: F401,F403  (CLI, PY, fail, expect, run, scratch, ...)
@@ -24,13 +25,31 @@ import sftest
 SHORTS = "send proto=tcp -> short 1..1400\nrecv proto=tcp -> short 1..1000\n"
 
 
-def need(*programs):
-    """The programs' paths; a missing one fails (.ci/install-deps installs them)."""
+# How to ask each program for its version: a run that must finish at once.
+VERSION = {"nginx": "-v", "memcached": "-V", "openssl": "version", "dig": "-v", "socat": "-V"}
+NOT_PRELOADED = {"tshark"}  # only reads captures, never runs under the shim
+
+
+def need(*programs, under_shim=False):
+    """The programs' paths; a missing one fails (.ci/install-deps installs
+    them).  under_shim: the test runs them under the shim; then, in a
+    sanitizer build, a program that does not even start with
+    the sanitizer runtime preloaded (curl hangs in setlocale under GCC 12's
+    ASan, without the shim too; see tests/integration/test_curl_http.sh)
+    skips the test (exit 77)."""
     paths = []
     for p in programs:
         path = shutil.which(p) or (os.path.exists(p) and p)
         expect(path, f"{p} is not installed (.ci/install-deps installs it)")
         paths.append(path)
+        if under_shim and SAN_RUNTIME and p not in NOT_PRELOADED:
+            env = dict(clean_env(), LD_PRELOAD=SAN_RUNTIME)
+            try:
+                subprocess.run([path, VERSION.get(p, "--version")], env=env, timeout=10,
+                               stdin=subprocess.DEVNULL, capture_output=True)
+            except subprocess.TimeoutExpired:
+                print(f"skip: {p} does not run with {SAN_RUNTIME} preloaded (without the shim either)")
+                sys.exit(77)
     return paths if len(paths) > 1 else paths[0]
 
 

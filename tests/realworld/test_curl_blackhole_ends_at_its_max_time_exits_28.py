@@ -2,7 +2,7 @@
 ends the transfer, and curl exits 28 ("Operation timed out")."""
 from rwcase import *
 
-curl = need("curl")
+curl = need("curl", under_shim=True)
 root = scratch()
 payload(os.path.join(root, "f"), 1000)
 srv, port = http_server(root)

@@ -3,7 +3,7 @@ side of the stream to the HTTP response whose body is the file."""
 from rwcase import *
 from capcase import follow, expect_clean
 
-curl = need("curl", "tshark")[0]
+curl = need("curl", "tshark", under_shim=True)[0]
 root = scratch()
 want = payload(os.path.join(root, "f"), 300000)
 srv, port = http_server(root)

@@ -2,7 +2,7 @@
 other send and recv of curl's is cut short: the file arrives byte-exact."""
 from rwcase import *
 
-curl = need("curl")
+curl = need("curl", under_shim=True)
 root = scratch()
 want = payload(os.path.join(root, "blob"), 2 << 20)
 srv, port = http_server(root)

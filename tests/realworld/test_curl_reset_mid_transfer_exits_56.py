@@ -3,7 +3,7 @@ reset and exits 56 ("Failure in receiving network data"), keeping only
 what arrived before it."""
 from rwcase import *
 
-curl = need("curl")
+curl = need("curl", under_shim=True)
 root = scratch()
 payload(os.path.join(root, "f"), 1 << 20)
 srv, port = http_server(root)

@@ -2,7 +2,7 @@
 own): curl says it could not resolve the host and exits 6."""
 from rwcase import *
 
-curl = need("curl")
+curl = need("curl", under_shim=True)
 r = run([curl, "-sS", "-o", "/dev/null", "http://www.example.test/"],
         scenario="getaddrinfo name=www.example.test -> eai EAI_NONAME\n", log=tmp_path("log"))
 expect_equal(r.returncode, 6, f"curl's exit status ({describe(r)})")

@@ -2,7 +2,7 @@
 downloads the file intact; the log shows the one refusal."""
 from rwcase import *
 
-curl = need("curl")
+curl = need("curl", under_shim=True)
 root = scratch()
 want = payload(os.path.join(root, "f"), 100000)
 srv, port = http_server(root)

@@ -2,7 +2,7 @@
 them, the 2 MiB download is byte-exact."""
 from rwcase import *
 
-curl = need("curl")
+curl = need("curl", under_shim=True)
 root = scratch()
 want = payload(os.path.join(root, "f"), 2 << 20, seed=12)
 srv, port = http_server(root)

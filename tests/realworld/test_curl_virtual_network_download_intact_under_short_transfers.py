@@ -3,7 +3,7 @@ scenario's scripted peer), every send and recv cut short: the 200 kB body
 it saves is byte-exact."""
 from rwcase import *
 
-curl = need("curl")
+curl = need("curl", under_shim=True)
 body = os.urandom(200000)
 head = b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
 out = tmp_path("got")
