@@ -58,6 +58,7 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 	s->bw_next_ns = 0;
 	s->held_tx = s->held_rx = NULL;
 	s->local_len = s->peer_len = 0;
+	s->et_epfd = -1;
 	/* The previous owner's flow, if any, went with its release hook. */
 	atomic_store(&s->cap, NULL);
 	s->next_free = NULL;
@@ -66,6 +67,23 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 	 * sees the count go from 0 to 1 only once the fields are set. */
 	atomic_store_explicit(&s->refs, 1, memory_order_release);
 	return s;
+}
+
+void sf_socket_note_epoll(struct sf_socket *s, int epfd, int op, int fd, const struct epoll_event *ev)
+{
+	pthread_mutex_lock(&s->lock);
+	if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && ev && (ev->events & EPOLLET) &&
+	    !(ev->events & EPOLLONESHOT)) {
+		s->et_epfd = epfd;
+		s->et_fd = fd;
+		s->et_ev = *ev;
+	} else if (epfd == s->et_epfd && fd == s->et_fd) {
+		/* removed, level-triggered now, or one-shot: the program re-arms a
+		 * one-shot itself, and a re-arm of ours could wake a second thread
+		 * while one still handles the fd */
+		s->et_epfd = -1;
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 void sf_socket_ref(struct sf_socket *s)

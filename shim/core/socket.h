@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 /* Fault state set by injected faults; read by later calls on the socket
@@ -48,9 +49,18 @@ struct sf_socket {
 	struct sf_dgram *held_tx;  /* UDP reorder: a datagram held back (under lock) */
 	struct sf_dgram *held_rx;  /* UDP duplicate: a datagram to receive again (under lock) */
 
-	pthread_mutex_t lock;      /* guards the addresses below, bw_next_ns, held_*, retired */
+	pthread_mutex_t lock;      /* guards the addresses below, bw_next_ns, held_*, retired, et_* */
 	struct sockaddr_storage local, peer;
 	socklen_t local_len, peer_len; /* 0 = unknown / not connected */
+
+	/* The program's last edge-triggered (EPOLLET, not EPOLLONESHOT) epoll
+	 * registration of this kernel socket: the set, the fd it registered
+	 * and its event.  An injected short transfer or EAGAIN is followed by
+	 * no edge (the kernel signals one only when its buffer was full or
+	 * empty), so kernel/io.c re-arms this registration to give the edge a
+	 * real one would have been followed by.  et_epfd < 0: none. */
+	int et_epfd, et_fd;
+	struct epoll_event et_ev;
 
 	/* The capture's flow state (capture/capsock.c), made at the socket's
 	 * first capture and freed by the release hook; NULL without capture.
@@ -82,6 +92,10 @@ extern int (*sf_vsock_name_fn)(struct sf_vsock *v, bool peer, struct sockaddr *a
 
 /* A fresh socket with one reference; NULL if out of memory. */
 struct sf_socket *sf_socket_new(int domain, int type, int protocol);
+
+/* Notes a successful epoll_ctl(epfd, op, fd, ev) of the program on the
+ * kernel socket s (the et_* fields above). */
+void sf_socket_note_epoll(struct sf_socket *s, int epfd, int op, int fd, const struct epoll_event *ev);
 
 /* Reference counting.  sf_socket_get() returns the socket at fd with a new
  * reference, or NULL when fd is not managed. */

@@ -51,6 +51,24 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* The settings the shim reads after main starts (the log at the first
+ * fault, the summary at exit, a fork child's capture file name, the fuzz
+ * input at the first socket) are copied here, before main: a program that
+ * sets its process title the way redis-server, nginx and PostgreSQL do
+ * overwrites the memory the environment strings were in and points environ
+ * at a copy of its own, so a pointer kept into the old block reads "" or
+ * the title (issue 16).  Never freed: they live as long as the process. */
+static int keep(const char *name, const char *v, const char **out)
+{
+	char *copy = strdup(v);
+	if (!copy) {
+		sf_env_message("sockfault: %s: out of memory", name);
+		return -1;
+	}
+	*out = copy;
+	return 0;
+}
+
 static int nonempty(const char *name, const char *v)
 {
 	if (*v)
@@ -77,24 +95,28 @@ int sf_env_load(void)
 			seed = v;
 		else if (IS("SOCKFAULT_NET"))
 			net = v;
-		else if (IS("SOCKFAULT_LOG"))
-			c->log_path = v;
-		else if (IS("SOCKFAULT_SUMMARY"))
-			c->summary_path = v;
-		else if (IS("SOCKFAULT_RUN_PID")) {
+		else if (IS("SOCKFAULT_LOG")) {
+			if (keep("SOCKFAULT_LOG", v, &c->log_path) != 0)
+				return -1;
+		} else if (IS("SOCKFAULT_SUMMARY")) {
+			if (keep("SOCKFAULT_SUMMARY", v, &c->summary_path) != 0)
+				return -1;
+		} else if (IS("SOCKFAULT_RUN_PID")) {
 			uint64_t pid;
 			if (parse_u64(v, &pid) != 0 || pid == 0 || pid > 0x7fffffff) {
 				sf_env_message("sockfault: SOCKFAULT_RUN_PID='%s': expected a process id", v);
 				return -1;
 			}
 			c->run_pid = (long)pid;
-		} else if (IS("SOCKFAULT_PCAP"))
-			c->pcap_path = v;
-		else if (IS("SOCKFAULT_PCAP_MTU"))
+		} else if (IS("SOCKFAULT_PCAP")) {
+			if (keep("SOCKFAULT_PCAP", v, &c->pcap_path) != 0)
+				return -1;
+		} else if (IS("SOCKFAULT_PCAP_MTU"))
 			mtu = v;
-		else if (IS("SOCKFAULT_FUZZ"))
-			c->fuzz_path = v;
-		else {
+		else if (IS("SOCKFAULT_FUZZ")) {
+			if (keep("SOCKFAULT_FUZZ", v, &c->fuzz_path) != 0)
+				return -1;
+		} else {
 			sf_env_message("sockfault: %.*s: unknown variable (known: SOCKFAULT_SCENARIO, "
 				       "SOCKFAULT_SEED, SOCKFAULT_NET, SOCKFAULT_LOG, SOCKFAULT_SUMMARY, "
 				       "SOCKFAULT_PCAP, SOCKFAULT_PCAP_MTU, SOCKFAULT_FUZZ, SOCKFAULT_RUN_PID)",

@@ -1,6 +1,8 @@
 /* The configuration a process runs with: SOCKFAULT_* environment variables
  * and the scenario they name, read once by the constructor and read-only
- * afterwards (so it needs no lock).  One exception: with SOCKFAULT_FUZZ the
+ * afterwards (so it needs no lock).  Every string here is our own copy,
+ * never a pointer into the environment: programs overwrite that block
+ * (setproctitle, env.c).  One exception: with SOCKFAULT_FUZZ the
  * scenario is filled from the fuzz input at the first socket or lookup,
  * once (pthread_once in fuzz_peer.c), because a fork server forks after the
  * constructor; and the in-process library (sockfault_fuzz.c) refills it

@@ -95,11 +95,23 @@ SF_EXPORT int epoll_create1(int flags)
 
 SF_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
+	if (!sf_vnet_on && !sf_passes(fd)) {
+		struct sf_socket *s = sf_socket_get(fd);
+		int r = sf_libc()->epoll_ctl(epfd, op, fd, ev);
+		if (s) {
+			if (r == 0)
+				sf_socket_note_epoll(s, epfd, op, fd, ev);
+			sf_socket_put(s);
+		}
+		return r;
+	}
 	if (sf_unlikely(sf_vnet_on)) {
 		struct sf_socket *s = sf_engaged_socket(fd);
 		if (s) {
 			int r = s->v ? sf_vnet_epoll_ctl(s->v, epfd, op, fd, ev) : sf_libc()->epoll_ctl(epfd, op, fd, ev);
 			bool virt = s->v != NULL;
+			if (!virt && r == 0)
+				sf_socket_note_epoll(s, epfd, op, fd, ev);
 			sf_socket_put(s);
 			if (!virt && r == 0)
 				sf_vnet_epoll_kernel_ctl(epfd, op);

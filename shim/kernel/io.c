@@ -458,6 +458,29 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
 	}
 }
 
+/* After an injected short transfer or EAGAIN on a socket the program
+ * waits on edge-triggered: the kernel returns those only when its buffer
+ * is full (send) or empty (recv), and the next change gives an edge; ours
+ * left the buffer as it was, so no edge would come and the program (nginx,
+ * any EPOLLET loop) would wait forever for a socket that is ready.
+ * EPOLL_CTL_MOD re-evaluates the registration and reports it again if it
+ * is ready (epoll(7): the event is re-armed), which is that edge.  A wait
+ * the kernel does not know about (a blocking call) needs nothing. */
+static void give_edge(struct sf_socket *s)
+{
+	if (s->v)
+		return;
+	pthread_mutex_lock(&s->lock);
+	int epfd = s->et_epfd, fd = s->et_fd;
+	struct epoll_event ev = s->et_ev;
+	pthread_mutex_unlock(&s->lock);
+	if (epfd < 0)
+		return;
+	int saved = errno;
+	sf_libc()->epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+	errno = saved;
+}
+
 static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_verdict *v, uint64_t limit)
 {
 	const struct sf_rule *rule = v->rule;
@@ -469,14 +492,19 @@ static long apply(struct sf_socket *s, const struct sf_io *io, const struct sf_v
 			pthread_kill(pthread_self(), rule->signal);
 		return -EINTR;
 	case SF_ACT_EAGAIN:
+		give_edge(s);
 		return -EAGAIN;
 	case SF_ACT_ERROR:
 		if (rule->err == EPIPE)
 			return epipe(io);
 		return -rule->err;
-	case SF_ACT_SHORT:
+	case SF_ACT_SHORT: {
 		amount = sf_fault_pick(v, rule->amount);
-		return perform_limited(s, io, min_limit(limit, amount ? amount : 1));
+		long r = perform_limited(s, io, min_limit(limit, amount ? amount : 1));
+		if (r > 0)
+			give_edge(s);
+		return r;
+	}
 	case SF_ACT_DELAY:
 		sf_sleep_ns(sf_fault_pick(v, rule->amount));
 		return perform_limited(s, io, limit);
@@ -597,13 +625,20 @@ long sf_io(struct sf_socket *s, struct sf_io *io)
 		goto out;
 	if (!sf_fault_watches(io->call) || ((io->call == SF_CALL_sendmsg || io->call == SF_CALL_recvmsg) && !io->msg)) {
 		r = perform_limited(s, io, limit);
+		if (limit && r > 0 && (uint64_t)r == limit)
+			give_edge(s);
 	} else {
 		socklen_t tl;
 		struct sf_call_ctx c = {.call = io->call, .fd = io->fd, .s = s,
 					.to = destination(io, &tl), .len = sf_io_length(io)};
 		struct sf_verdict v;
 		if (!sf_fault_decide(&c, &v)) {
-			r = perform_limited(s, io, min_limit(limit, v.clip));
+			/* cut at a truncation point or a rule's byte threshold:
+			 * short as a `short` action is */
+			uint64_t lim = min_limit(limit, v.clip);
+			r = perform_limited(s, io, lim);
+			if (lim && r > 0 && (uint64_t)r == lim)
+				give_edge(s);
 		} else {
 			r = apply(s, io, &v, min_limit(limit, v.clip));
 			sf_report_fault(&c, &v, r);

@@ -34,10 +34,10 @@ def tmpdir():
     return tempfile.mkdtemp(prefix="sfcap-")
 
 
-def run(argv, pcap, scenario=None, env=None, timeout=300, extra=()):
+def run(argv, pcap, scenario=None, env=None, timeout=300, extra=(), cwd=None):
     """argv under the shim with --pcap PCAP (and a scenario text)."""
     return sftest.run(argv, scenario=scenario, env=env, timeout=timeout,
-                      extra=["--pcap", pcap, *extra])
+                      extra=["--pcap", pcap, *extra], cwd=cwd)
 
 
 def tshark(pcap, *args):

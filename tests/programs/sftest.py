@@ -71,9 +71,10 @@ def write_scenario(text):
     return path
 
 
-def run(argv, scenario=None, seed=None, log=None, timeout=300, env=None, extra=()):
+def run(argv, scenario=None, seed=None, log=None, timeout=300, env=None, extra=(), cwd=None):
     """argv under `sockfault run` (scenario text, or none; extra: more
-    options of `run`); the CompletedProcess with text stdout/stderr."""
+    options of `run`; cwd: its directory); the CompletedProcess with text
+    stdout/stderr."""
     pre = [CLI, "run"] + list(extra)
     if scenario is not None:
         pre += ["-s", write_scenario(scenario)]
@@ -87,7 +88,7 @@ def run(argv, scenario=None, seed=None, log=None, timeout=300, env=None, extra=(
     if env:
         e.update(env)
     return subprocess.run(pre + ["--"] + argv, env=e, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, cwd=cwd)
 
 
 def native(argv, timeout=300):
