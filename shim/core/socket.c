@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/fdtable.h"
 #include "core/shim.h"
@@ -26,6 +27,9 @@ static unsigned pool_n;                                       /* its length; gua
  * only ever with the same value. */
 void (*sf_vsock_release_fn)(struct sf_vsock *v);
 int (*sf_vsock_name_fn)(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
+
+/* Numbers for the sockets this process makes (their log identity). */
+static atomic_ulong serials;
 
 struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 {
@@ -63,6 +67,8 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 	atomic_store(&s->cap, NULL);
 	s->next_free = NULL;
 	s->v = NULL;
+	s->origin_pid = (int)getpid();
+	s->serial = atomic_fetch_add_explicit(&serials, 1, memory_order_relaxed) + 1;
 	/* Publish last: a reader that raced with the previous owner's release
 	 * sees the count go from 0 to 1 only once the fields are set. */
 	atomic_store_explicit(&s->refs, 1, memory_order_release);

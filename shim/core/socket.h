@@ -67,6 +67,11 @@ struct sf_socket {
 	 * The socket object does not look inside: capture sits above it. */
 	struct sf_capture_flow *_Atomic cap;
 
+	/* Who made the object, and its number among the objects made: the
+	 * socket's identity in the event log (a fork child shares both). */
+	int origin_pid;
+	unsigned long serial;
+
 	struct sf_socket *next_free; /* pool link, see socket.c */
 
 	/* The virtual network's socket (vsock.h), or NULL for a kernel socket.

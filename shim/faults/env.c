@@ -81,7 +81,7 @@ int sf_env_load(void)
 {
 	struct sf_config *c = &sf_config;
 	c->start_ns = sf_now_ns();
-	const char *seed = NULL, *net = NULL, *scenario = NULL, *mtu = NULL;
+	const char *seed = NULL, *net = NULL, *scenario = NULL, *mtu = NULL, *events = NULL;
 	for (char **e = environ; e && *e; e++) {
 		if (strncmp(*e, "SOCKFAULT_", 10) != 0)
 			continue;
@@ -98,6 +98,8 @@ int sf_env_load(void)
 		else if (IS("SOCKFAULT_LOG")) {
 			if (keep("SOCKFAULT_LOG", v, &c->log_path) != 0)
 				return -1;
+		} else if (IS("SOCKFAULT_LOG_EVENTS")) {
+			events = v;
 		} else if (IS("SOCKFAULT_SUMMARY")) {
 			if (keep("SOCKFAULT_SUMMARY", v, &c->summary_path) != 0)
 				return -1;
@@ -118,7 +120,7 @@ int sf_env_load(void)
 				return -1;
 		} else {
 			sf_env_message("sockfault: %.*s: unknown variable (known: SOCKFAULT_SCENARIO, "
-				       "SOCKFAULT_SEED, SOCKFAULT_NET, SOCKFAULT_LOG, SOCKFAULT_SUMMARY, "
+				       "SOCKFAULT_SEED, SOCKFAULT_NET, SOCKFAULT_LOG, SOCKFAULT_LOG_EVENTS, SOCKFAULT_SUMMARY, "
 				       "SOCKFAULT_PCAP, SOCKFAULT_PCAP_MTU, SOCKFAULT_FUZZ, SOCKFAULT_RUN_PID)",
 				       (int)nlen, *e);
 			return -1;
@@ -130,6 +132,18 @@ int sf_env_load(void)
 	    (c->pcap_path && nonempty("SOCKFAULT_PCAP", c->pcap_path)) ||
 	    (c->fuzz_path && nonempty("SOCKFAULT_FUZZ", c->fuzz_path)))
 		return -1;
+	if (events) {
+		if (!strcmp(events, "all")) {
+			c->log_all = true;
+		} else if (strcmp(events, "faults")) {
+			sf_env_message("sockfault: SOCKFAULT_LOG_EVENTS='%s': expected faults or all", events);
+			return -1;
+		}
+		if (c->log_all && !c->log_path) {
+			sf_env_message("sockfault: SOCKFAULT_LOG_EVENTS=all: needs SOCKFAULT_LOG (the file to write)");
+			return -1;
+		}
+	}
 	if (c->fuzz_path && scenario) {
 		/* The input is the scenario: its faults and peer script. */
 		sf_env_message("sockfault: SOCKFAULT_FUZZ and SOCKFAULT_SCENARIO cannot be used together "
@@ -195,9 +209,9 @@ int sf_env_load(void)
 bool sf_env_engaged(void)
 {
 	/* Capture needs every data call: it records what they moved; the
-	 * virtual network carries them. */
+	 * virtual network carries them; the full log writes them. */
 	return (sf_config.has_scenario && sf_config.scenario.nrules > 0) || sf_config.pcap_path ||
-	       sf_config.net == SF_NET_VIRTUAL;
+	       sf_config.net == SF_NET_VIRTUAL || sf_config.log_all;
 }
 
 void sf_env_after_fork(void)

@@ -29,6 +29,7 @@ struct sf_config {
 	uint64_t seed;          /* SOCKFAULT_SEED, else the scenario's, else 0 */
 	enum sf_net net;        /* SOCKFAULT_NET, else the scenario's */
 	const char *log_path;   /* SOCKFAULT_LOG: JSON lines, one per fault */
+	bool log_all;           /* SOCKFAULT_LOG_EVENTS=all: every socket event too (trace.c) */
 	const char *summary_path; /* SOCKFAULT_SUMMARY: exit summary (default stderr) */
 	const char *pcap_path;  /* SOCKFAULT_PCAP */
 	unsigned pcap_mtu;      /* SOCKFAULT_PCAP_MTU, default 1500 */

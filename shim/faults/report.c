@@ -1,9 +1,6 @@
-/* The event log and the exit summary (see report.h).  The log file is
- * opened on the first fault, O_APPEND so that forked and exec'd processes of
- * one run interleave whole lines, O_CLOEXEC so it never leaks into programs
- * the target runs.  Both say which build wrote them (core/version.h): each
- * process that opens the log writes a header line first, and the summary's
- * first line names the version. */
+/* The fault lines of the event log (log.c owns the file) and the exit
+ * summary (see report.h).  The summary's first line names the build
+ * (core/version.h). */
 #include "faults/report.h"
 
 #include <arpa/inet.h>
@@ -12,6 +9,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,13 +17,17 @@
 #include "core/shim.h"
 #include "core/version.h"
 #include "faults/env.h"
+#include "faults/log.h"
 
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER; /* leaf lock */
-static int log_fd = -1;        /* guarded by log_lock */
-static bool log_failed;        /* guarded by log_lock: reported once */
 static _Atomic bool fired_here; /* this process (not a fork parent) injected a fault */
 static bool forked_child;      /* set in the atfork child handler only */
 static uint64_t matched_at_fork; /* rule matches inherited from the parent */
+/* With the full log: each rule's counters as the fork that made this
+ * process left them, so its exit line counts only its own calls.  Grown in
+ * the parent's prepare handler (no malloc in the child), filled in the
+ * child's; only the forking thread touches them. */
+static uint64_t *base_matched, *base_fired;
+static unsigned base_n;
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -38,46 +40,6 @@ static void write_all(int fd, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
-}
-
-/* "git":"REV" for the header lines, or nothing outside a clone. */
-static const char *build_json(void)
-{
-	return SF_GIT_REVISION[0] ? ",\"git\":\"" SF_GIT_REVISION "\"" : "";
-}
-
-static void format_addr(const struct sockaddr_storage *a, socklen_t len, char *out, size_t outlen)
-{
-	char host[INET6_ADDRSTRLEN];
-	if (len && a->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)a;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-		snprintf(out, outlen, "\"%s:%u\"", host, ntohs(in->sin_port));
-	} else if (len && a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)a;
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		snprintf(out, outlen, "\"[%s]:%u\"", host, ntohs(in6->sin6_port));
-	} else {
-		snprintf(out, outlen, "null");
-	}
-}
-
-/* JSON string body: the only strings we log are names, paths and globs. */
-static void json_escape(const char *s, char *out, size_t outlen)
-{
-	size_t o = 0;
-	for (; s && *s && o + 7 < outlen; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)ch;
-		} else if (ch < 0x20) {
-			o += (size_t)snprintf(out + o, outlen - o, "\\u%04x", ch);
-		} else {
-			out[o++] = (char)ch;
-		}
-	}
-	out[o] = 0;
 }
 
 void sf_report_fault(const struct sf_call_ctx *c, const struct sf_verdict *v, long result)
@@ -99,11 +61,11 @@ void sf_report_fault(const struct sf_call_ctx *c, const struct sf_verdict *v, lo
 							    : sizeof(struct sockaddr_in);
 			memcpy(&a, c->to, len);
 		}
-		format_addr(&a, len, peer, sizeof(peer));
+		sf_log_addr(&a, len, peer, sizeof(peer));
 	}
 	if (c->name) {
 		char esc[256];
-		json_escape(c->name, esc, sizeof(esc));
+		sf_log_escape(c->name, esc, sizeof(esc));
 		snprintf(name, sizeof(name), ",\"name\":\"%s\"", esc);
 	}
 	/* Resolver results are EAI_* / h_errno codes, not errnos. */
@@ -112,36 +74,14 @@ void sf_report_fault(const struct sf_call_ctx *c, const struct sf_verdict *v, lo
 	else
 		snprintf(res, sizeof(res), "%ld", result);
 	char line[1024];
-	int n = snprintf(line, sizeof(line),
-			 "{\"time\":%.6f,\"pid\":%d,\"tid\":%ld,\"rule\":%u,\"line\":%u,\"call\":\"%s\","
-			 "\"fd\":%d,\"peer\":%s%s,\"count\":%" PRIu64 ",\"action\":\"%s\",\"result\":%s}\n",
-			 (double)(sf_now_ns() - sf_config.start_ns) / 1e9, (int)getpid(),
-			 (long)syscall(SYS_gettid), v->rule->id, v->rule->line, sf_call_names[c->call], c->fd,
-			 peer, name, v->count, sf_action_names[v->rule->action], res);
-	if (n <= 0)
-		goto out;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	pthread_mutex_lock(&log_lock);
-	if (log_fd < 0 && !log_failed) {
-		log_fd = open(sf_config.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (log_fd < 0) {
-			log_failed = true;
-			sf_env_message("sockfault: SOCKFAULT_LOG=%s: %s", sf_config.log_path, strerror(errno));
-		} else {
-			char head[600], esc[400];
-			json_escape(sf_config.scenario.path, esc, sizeof(esc));
-			int h = snprintf(head, sizeof(head),
-					 "{\"sockfault\":\"" SF_VERSION "\"%s,\"pid\":%d,\"scenario\":\"%s\","
-					 "\"seed\":%" PRIu64 "}\n",
-					 build_json(), (int)getpid(), esc, sf_config.seed);
-			if (h > 0)
-				write_all(log_fd, head, (size_t)h < sizeof(head) ? (size_t)h : sizeof(head) - 1);
-		}
-	}
-	if (log_fd >= 0)
-		write_all(log_fd, line, (size_t)n);
-	pthread_mutex_unlock(&log_lock);
+	int n = sf_log_begin(line, sizeof(line), "fault", c->fd, c->s);
+	sf_log_append(line, sizeof(line), &n,
+		      ",\"rule\":%u,\"line\":%u,\"call\":\"%s\",\"peer\":%s%s,\"count\":%" PRIu64
+		      ",\"action\":\"%s\",\"result\":%s}\n",
+		      v->rule->id, v->rule->line, sf_call_names[c->call], peer, name, v->count,
+		      sf_action_names[v->rule->action], res);
+	if (line[n - 1] == '\n')
+		sf_log_write(line, (size_t)n);
 out:
 	errno = saved;
 }
@@ -202,15 +142,58 @@ void sf_report_summary(void)
 	errno = saved;
 }
 
-void sf_report_atfork_prepare(void) { pthread_mutex_lock(&log_lock); }
-void sf_report_atfork_parent(void) { pthread_mutex_unlock(&log_lock); }
+void sf_report_exit_counts(void)
+{
+	/* A process that logged nothing (a shell, a helper) has no lane. */
+	if (!sf_log_has_written())
+		return;
+	const struct sf_scenario *sc = &sf_config.scenario;
+	char line[4096];
+	int n = sf_log_begin(line, sizeof(line), "exit", -1, NULL);
+	sf_log_append(line, sizeof(line), &n, ",\"rules\":[");
+	for (unsigned i = 0; sf_config.has_scenario && i < sc->nrules; i++) {
+		uint64_t m = sf_fault_matched(i), f = sf_fault_fired(i);
+		if (i < base_n) {
+			m -= base_matched[i];
+			f -= base_fired[i];
+		}
+		sf_log_append(line, sizeof(line), &n, "%s{\"rule\":%u,\"line\":%u,\"matched\":%" PRIu64
+			      ",\"fired\":%" PRIu64 "}", i ? "," : "", sc->rules[i].id, sc->rules[i].line, m, f);
+	}
+	sf_log_append(line, sizeof(line), &n, "]}\n");
+	/* A scenario too long for one line says so rather than break it. */
+	if (line[n - 1] != '\n') {
+		n = sf_log_begin(line, sizeof(line), "exit", -1, NULL);
+		sf_log_append(line, sizeof(line), &n, ",\"rules\":null}\n");
+	}
+	sf_log_write(line, (size_t)n);
+}
+
+void sf_report_atfork_prepare(void)
+{
+	unsigned want = sf_config.has_scenario ? sf_config.scenario.nrules : 0;
+	if (!sf_config.log_all || want <= base_n)
+		return;
+	uint64_t *m = realloc(base_matched, want * sizeof(*m));
+	if (m)
+		base_matched = m;
+	uint64_t *f = realloc(base_fired, want * sizeof(*f));
+	if (f)
+		base_fired = f;
+	if (m && f)
+		base_n = want;
+}
+
 void sf_report_atfork_child(void)
 {
-	pthread_mutex_unlock(&log_lock);
 	forked_child = true;
 	atomic_store(&fired_here, false);
 	const struct sf_scenario *sc = &sf_config.scenario;
 	matched_at_fork = 0;
 	for (unsigned i = 0; sf_config.has_scenario && i < sc->nrules; i++)
 		matched_at_fork += sf_fault_matched(i);
+	for (unsigned i = 0; i < base_n && i < sc->nrules; i++) {
+		base_matched[i] = sf_fault_matched(i);
+		base_fired[i] = sf_fault_fired(i);
+	}
 }

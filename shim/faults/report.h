@@ -11,8 +11,11 @@ void sf_report_fault(const struct sf_call_ctx *c, const struct sf_verdict *v, lo
 /* Prints the per-rule summary (the library destructor calls it). */
 void sf_report_summary(void);
 
+/* The full log's exit line: each rule's matching and fired counts of this
+ * process's own calls (since its fork). */
+void sf_report_exit_counts(void);
+
 void sf_report_atfork_prepare(void);
-void sf_report_atfork_parent(void);
 void sf_report_atfork_child(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include "kernel/conn.h"
 #include "process/process.h"
 #include "core/shim.h"
+#include "faults/trace.h"
 #include "vnet/vsock.h"
 
 SF_EXPORT int close(int fd)
@@ -26,6 +27,8 @@ SF_EXPORT int close(int fd)
 	struct sf_socket *s = sf_fd_remove(fd);
 	if (sf_likely(!s))
 		return sf_libc()->close(fd);
+	if (sf_unlikely(sf_trace_on) && !sf_depth)
+		sf_trace_close(s, fd);
 	return (int)sf_ret(sf_close(s, fd));
 }
 

@@ -7,6 +7,8 @@
 
 #include "kernel/io.h"
 #include "core/shim.h"
+#include "faults/trace.h"
+#include "vnet/vsock.h"
 
 extern void __chk_fail(void) __attribute__((noreturn));
 
@@ -18,7 +20,16 @@ static long run(struct sf_io *io)
 	struct sf_socket *s = sf_socket_get(io->fd);
 	if (!s) /* closed by another thread since sf_passes() looked */
 		return sf_ret(sf_io_perform(io));
+	if (sf_likely(!sf_trace_on)) {
+		long r = sf_io(s, io);
+		sf_socket_put(s);
+		return sf_ret(r);
+	}
+	sf_vlink_note.line = 0;
 	long r = sf_io(s, io);
+	int saved = errno;
+	sf_trace_io(s, io, r, sf_vlink_note.line, sf_vlink_note.delay_ns, sf_vlink_note.lost);
+	errno = saved;
 	sf_socket_put(s);
 	return sf_ret(r);
 }

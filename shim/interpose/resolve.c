@@ -14,6 +14,7 @@
 
 #include "faults/env.h"
 #include "faults/fault.h"
+#include "faults/trace.h"
 #include "resolve/lookup.h"
 #include "resolve/resolve.h"
 #include "vnet/peer.h"
@@ -29,9 +30,23 @@ static inline bool resolver_engaged(enum sf_call call)
 	return sc->nhosts || sc->unknown_hosts || sf_fault_watches(call);
 }
 
+/* With the full log: the answer is logged too (the report's resolver lane). */
+static SF_COLD int traced_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+				      struct addrinfo **res)
+{
+	int r = resolver_engaged(SF_CALL_getaddrinfo) ? sf_lookup_getaddrinfo(node, service, hints, res)
+						       : sf_libc()->getaddrinfo(node, service, hints, res);
+	int saved = errno;
+	sf_trace_lookup(node, service, r, r == 0 ? *res : NULL);
+	errno = saved;
+	return r;
+}
+
 SF_EXPORT int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
 			  struct addrinfo **res)
 {
+	if (sf_unlikely(sf_trace_on) && !sf_depth)
+		return traced_getaddrinfo(node, service, hints, res);
 	if (sf_likely(!resolver_engaged(SF_CALL_getaddrinfo)))
 		return sf_libc()->getaddrinfo(node, service, hints, res);
 	return sf_lookup_getaddrinfo(node, service, hints, res);

@@ -4,7 +4,18 @@
  * or to the connection layer (conn.c) when the shim has work to do. */
 #include "kernel/conn.h"
 #include "core/shim.h"
+#include "faults/trace.h"
 #include "vnet/vsock.h"
+
+static SF_COLD void trace_socket(int r)
+{
+	int saved = errno;
+	struct sf_socket *s = r >= 0 ? sf_socket_get(r) : NULL;
+	sf_trace_socket(s, r >= 0 ? r : -1, r);
+	if (s)
+		sf_socket_put(s);
+	errno = saved;
+}
 
 SF_EXPORT int socket(int domain, int type, int protocol)
 {
@@ -12,12 +23,18 @@ SF_EXPORT int socket(int domain, int type, int protocol)
 		int e = sf_socket_fault(SF_CALL_socket);
 		if (e)
 			return (int)sf_ret(e);
-		if (sf_vnet_handles(domain, type, protocol) && !sf_depth)
-			return (int)sf_ret(sf_vsock_socket(domain, type, protocol));
+		if (sf_vnet_handles(domain, type, protocol) && !sf_depth) {
+			int r = sf_vsock_socket(domain, type, protocol);
+			if (sf_unlikely(sf_trace_on))
+				trace_socket(r);
+			return (int)sf_ret(r);
+		}
 	}
 	int fd = sf_libc()->socket(domain, type, protocol);
 	if (fd >= 0)
 		sf_track(fd, domain, type, protocol);
+	if (sf_unlikely(sf_trace_on) && !sf_depth)
+		trace_socket(sf_neg(fd));
 	return fd;
 }
 
@@ -52,6 +69,8 @@ SF_EXPORT int listen(int fd, int backlog)
 	if (sf_likely(!s))
 		return sf_libc()->listen(fd, backlog);
 	int r = sf_listen(s, fd, backlog);
+	if (sf_unlikely(sf_trace_on))
+		sf_trace_listen(s, fd, r);
 	sf_socket_put(s);
 	return (int)sf_ret(r);
 }
@@ -68,6 +87,8 @@ static int do_accept(enum sf_call call, int fd, struct sockaddr *addr, socklen_t
 	}
 	int r = sf_accept(s, call, fd, addr, len, flags);
 	sf_socket_put(s);
+	if (sf_unlikely(sf_trace_on) && r != -EAGAIN)
+		sf_trace_accept(fd, r);
 	return (int)sf_ret(r);
 }
 
@@ -87,6 +108,8 @@ SF_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	if (sf_likely(!s))
 		return sf_libc()->connect(fd, addr, len);
 	int r = sf_connect(s, fd, addr, len);
+	if (sf_unlikely(sf_trace_on))
+		sf_trace_connect(s, fd, addr, len, r);
 	sf_socket_put(s);
 	return (int)sf_ret(r);
 }
@@ -137,6 +160,8 @@ SF_EXPORT int shutdown(int fd, int how)
 	if (sf_likely(!s))
 		return sf_libc()->shutdown(fd, how);
 	int r = sf_shutdown(s, fd, how);
+	if (sf_unlikely(sf_trace_on))
+		sf_trace_shutdown(s, fd, how, r);
 	sf_socket_put(s);
 	return (int)sf_ret(r);
 }

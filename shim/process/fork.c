@@ -18,6 +18,7 @@
 #include "core/shim.h"
 #include "core/socket.h"
 #include "faults/env.h"
+#include "faults/log.h"
 #include "faults/report.h"
 #include "vnet/vsock.h"
 
@@ -84,6 +85,7 @@ static void atfork_prepare(void)
 	if (!fork_single_threaded)
 		sf_socket_reserve(FORK_RESERVE);
 	sf_report_atfork_prepare();
+	sf_log_atfork_prepare();
 	sf_vnet_atfork_prepare();
 	sf_socket_atfork_prepare();
 	sf_capture_atfork_prepare();
@@ -94,7 +96,7 @@ static void atfork_parent(void)
 	sf_capture_atfork_parent();
 	sf_socket_atfork_parent();
 	sf_vnet_atfork_parent();
-	sf_report_atfork_parent();
+	sf_log_atfork_parent();
 }
 
 /* fork(2) copies the descriptor table and the memory at different
@@ -131,6 +133,7 @@ static void atfork_child(void)
 	sf_capture_atfork_child();
 	sf_socket_atfork_child(!fork_single_threaded);
 	sf_vnet_atfork_child();
+	sf_log_atfork_child();
 	sf_report_atfork_child();
 	if (!fork_single_threaded) {
 		sf_depth++;

@@ -4,7 +4,7 @@
  * fork and exec, debug.c the sf_ debugging surface.
  *
  * Lock order (outermost first): sf_vnet_lock (vnet.c) -> socket->lock ->
- * pool_lock (socket.c); log_lock (report.c) and capture_lock (capture.c)
+ * pool_lock (socket.c); log_lock (log.c) and capture_lock (capture.c)
  * are leaves taken with nothing else held (capture code copies a socket's
  * addresses under its lock and lets go before taking capture_lock; socket.c
  * calls the capture's release hook before taking pool_lock).  The virtual
@@ -39,6 +39,7 @@
 #include "faults/env.h"
 #include "faults/fault.h"
 #include "faults/report.h"
+#include "faults/trace.h"
 #include "fuzz/fuzz_peer.h"
 #include "vnet/vsock.h"
 
@@ -63,6 +64,7 @@ __attribute__((constructor)) static void sf_init(void)
 	if (sf_config.net == SF_NET_VIRTUAL)
 		sf_vnet_init();
 	sf_fuzz_peer_init();
+	sf_trace_on = sf_config.log_all;
 	sf_engaged = sf_env_engaged();
 	sf_process_atfork_install();
 	sf_process_adopt_inherited();
@@ -74,6 +76,8 @@ __attribute__((destructor)) static void sf_fini(void)
 {
 	sf_depth++;
 	sf_capture_stop();
+	if (sf_trace_on)
+		sf_report_exit_counts();
 	sf_report_summary();
 	sf_depth--;
 }

@@ -403,6 +403,8 @@ void vlink_atfork_child(void)
 		pthread_cond_init(&timer_cond, &timer_attr);
 }
 
+__thread struct sf_vlink_note sf_vlink_note __attribute__((tls_model("initial-exec")));
+
 /* --- TCP --- */
 
 static bool stream_delays(const struct sf_link *l)
@@ -537,6 +539,7 @@ bool vlink_tcp_sent(struct sf_vsock *to, size_t n)
 		k->marks[(k->mhead + k->mlen) % k->mcap] = (struct mark){at, start_off + off};
 		k->mlen++;
 	}
+	sf_vlink_note = (struct sf_vlink_note){l->line, k->last_at > now ? k->last_at - now : 0, false};
 	if (!k->mlen)
 		return true;
 	schedule(k, k->marks[k->mhead].at);
@@ -685,6 +688,7 @@ bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *
 	if (l->loss > 0 && uniform(r, U_LOSS) < l->loss) {
 		/* Lost on the way: a capture on the sender's side saw it leave. */
 		struct iovec iov = {d->data, d->len};
+		sf_vlink_note = (struct sf_vlink_note){l->line, 0, true};
 		vcap_undelivered(sender, from, dst, &iov, 1, d->len);
 		free(d);
 		return true;
@@ -708,6 +712,7 @@ bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *
 	 * reordered one on an idle link): straight into the queue, as
 	 * without a link; else in flight until its time. */
 	bool now_d = !k || (at <= now && !k->dg), arrived = false;
+	sf_vlink_note = (struct sf_vlink_note){l->line, at > now ? at - now : 0, false};
 	if (now_d) {
 		if (vudp_deliver(o, d))
 			arrived = true;

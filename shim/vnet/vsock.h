@@ -118,6 +118,17 @@ struct sf_vsock;
 /* Set once by the constructor (SOCKFAULT_NET=virtual or `net virtual`). */
 extern bool sf_vnet_on;
 
+/* The `link` line the calling thread's last send went through (line 0:
+ * none) and the delay it gave (the last byte's), or that it lost the
+ * datagram: for the full event log (faults/trace.h), which clears it
+ * before a send and reads it after. */
+struct sf_vlink_note {
+	unsigned line;
+	uint64_t delay_ns;
+	bool lost;
+};
+extern __thread struct sf_vlink_note sf_vlink_note __attribute__((tls_model("initial-exec")));
+
 /* Reads the kernel limits the network mirrors (wmem_max, rmem_max...). */
 void sf_vnet_init(void);
 
