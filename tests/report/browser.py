@@ -306,15 +306,15 @@ class Browser:
         and requests are counted from here.  Returns the milliseconds from
         navigation to ready."""
         url = pathlib.Path(os.path.abspath(path)).as_uri()
-        self._errors, self._requests, self._lifecycle = [], [], []
+        # The previous page is unloaded first (its late events, such as a
+        # failed request's log entry, would otherwise be counted as this
+        # page's), then the counts start afresh.
+        self._navigate("about:blank", time.monotonic() + timeout)
+        self.eval("0")
+        self._errors, self._requests = [], []
         t0 = time.monotonic()
-        nav = self._call("Page.navigate", {"url": url}, timeout=timeout)
-        if nav.get("errorText"):
-            raise BrowserError(f"{url}: {nav['errorText']}")
-        loader = nav.get("loaderId")
         deadline = t0 + timeout
-        self._wait_for(lambda: (loader, "load") in self._lifecycle, f"the load event of {url}",
-                       timeout=max(0.001, deadline - time.monotonic()))
+        self._navigate(url, deadline)
         if ready is not None:
             while not self.eval(f"!!({ready})"):
                 if time.monotonic() > deadline:
@@ -322,6 +322,15 @@ class Browser:
                                        f"console errors: {self._errors}")
                 time.sleep(0.02)
         return (time.monotonic() - t0) * 1000
+
+    def _navigate(self, url, deadline):
+        self._lifecycle = []
+        nav = self._call("Page.navigate", {"url": url}, timeout=max(0.001, deadline - time.monotonic()))
+        if nav.get("errorText"):
+            raise BrowserError(f"{url}: {nav['errorText']}")
+        loader = nav.get("loaderId")
+        self._wait_for(lambda: (loader, "load") in self._lifecycle, f"the load event of {url}",
+                       timeout=max(0.001, deadline - time.monotonic()))
 
     def eval(self, expr):
         """The value of the JS expression (promises awaited), as JSON would
