@@ -156,17 +156,12 @@ class Browser:
         self._attach()
 
     def close(self):
-        """Ends the browser (politely, then by SIGKILL to its process group)
-        and removes its profile.  Safe to call twice."""
+        """Kills the browser's process group, waits until all of it is
+        gone and removes its profile.  Safe to call twice."""
         if self.proc is not None:
-            if self.proc.poll() is None:
-                try:
-                    self._send("Browser.close", session=False)
-                    self.proc.wait(timeout=5)
-                except (BrowserError, OSError, subprocess.TimeoutExpired):
-                    pass
-            # renderers and the zygote share the group (start_new_session)
-            # and may outlive the browser process for a moment
+            # No Browser.close first: the profile is thrown away, and a
+            # polite shutdown took 1-2 s.  Renderers and the zygote share
+            # the browser's process group (start_new_session).
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -175,13 +170,10 @@ class Browser:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
-            # until the last of the group is gone (reaped by init)
+            # until no process of the group runs; the orphans' zombies are
+            # left to init, which may take a second or two to reap them
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    os.killpg(self.proc.pid, 0)
-                except ProcessLookupError:
-                    break
+            while group_running(self.proc.pid) and time.monotonic() < deadline:
                 time.sleep(0.02)
             self.proc = None
         for fd in ("_to_w", "_from_r"):
@@ -401,6 +393,23 @@ class Browser:
         with open(path, "wb") as f:
             f.write(data)
         return path
+
+
+def group_running(pgid):
+    """The pids in process group pgid that are not zombies (from /proc,
+    proc(5): the fields after the command name are state, ppid, pgrp)."""
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != b"Z":
+            pids.append(int(d))
+    return pids
 
 
 def _remote_text(a):
