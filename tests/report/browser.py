@@ -239,18 +239,23 @@ class Browser:
     def _call(self, method, params=None, session=True, timeout=None):
         """Sends a command, returns its result; raises with its error."""
         i = self._send(method, params, session)
-        deadline = time.monotonic() + (timeout or self.timeout)
+        timeout = timeout or self.timeout
+        deadline = time.monotonic() + timeout
+        what = f"the reply to {method}"
+        if method == "Runtime.evaluate":
+            what += f" of `{params['expression'][:80]}`"
         while i not in self._replies:
-            self._pump(deadline, f"the reply to {method}")
+            self._pump(deadline, f"{what} ({timeout:g} s)")
         msg = self._replies.pop(i)
         if "error" in msg:
             raise BrowserError(f"{method}: {msg['error'].get('message')} {msg['error'].get('data', '')}")
         return msg.get("result", {})
 
     def _wait_for(self, cond, what, timeout=None):
-        deadline = time.monotonic() + (timeout or self.timeout)
+        timeout = timeout or self.timeout
+        deadline = time.monotonic() + timeout
         while not cond():
-            self._pump(deadline, what)
+            self._pump(deadline, f"{what} ({timeout:g} s)")
 
     def _attach(self):
         page = None
@@ -324,11 +329,13 @@ class Browser:
         self._wait_for(lambda: (loader, "load") in self._lifecycle, f"the load event of {url}",
                        timeout=max(0.001, deadline - time.monotonic()))
 
-    def eval(self, expr):
+    def eval(self, expr, timeout=None):
         """The value of the JS expression (promises awaited), as JSON would
-        carry it; raises JSError with the exception when it throws."""
+        carry it; raises JSError with the exception when it throws, and
+        BrowserError when there is no answer in timeout seconds (default:
+        the Browser's)."""
         r = self._call("Runtime.evaluate", {"expression": expr, "returnByValue": True,
-                                            "awaitPromise": True})
+                                            "awaitPromise": True}, timeout=timeout)
         if "exceptionDetails" in r:
             d = r["exceptionDetails"]
             raise JSError(d.get("exception", {}).get("description") or d.get("text", "") + f" in {expr}")
