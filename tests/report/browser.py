@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SKIP = 77  # ctest SKIP_RETURN_CODE of the tests that use this module
@@ -62,9 +63,10 @@ def chromium_or_skip():
 
 def _browser_env(tmp):
     """os.environ for the browser.  Without LD_PRELOAD and SOCKFAULT_*: the
-    browser is a tool of the test, not its subject, and a sanitizer build
-    hands its tests a preloaded sanitizer runtime that Chromium (with its
-    own allocator, built without it) is not meant to run under."""
+    browser is a tool of the test, not its subject.  A test may run under
+    `sockfault run` (the shim would take over the browser's sockets and
+    its IPC), and a sanitizer build hands its tests the sanitizer runtime
+    in LD_PRELOAD, which would check Chromium, not our code."""
     env = {k: v for k, v in os.environ.items()
            if k != "LD_PRELOAD" and not k.startswith("SOCKFAULT_")}
     # caches and settings stay in the scratch directory, not in $HOME
@@ -108,7 +110,8 @@ class Browser:
     def _start(self):
         # ctest ends a test that overruns its TIMEOUT with SIGTERM: turn it
         # into SystemExit so close() still kills the browser
-        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
             self._old_term = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         self._tmp = tempfile.mkdtemp(prefix="sfbrowser.")
         self._stderr = open(os.path.join(self._tmp, "stderr.log"), "wb")
@@ -123,7 +126,9 @@ class Browser:
         os.close(from_w)
         args = [
             "--headless=new",
-            "--no-sandbox",  # its setuid/namespace sandbox refuses to run as root (CI containers)
+            # as root (CI containers) it exits at once otherwise: "Running as
+            # root without --no-sandbox is not supported" (crbug.com/638180)
+            "--no-sandbox",
             "--disable-gpu",
             "--disable-dev-shm-usage",  # containers' /dev/shm is often 64 MB
             "--remote-debugging-pipe",
@@ -143,6 +148,7 @@ class Browser:
             "about:blank",
         ]
         shell = f'exec 3<&{hi_r} 4>&{hi_w} {hi_r}<&- {hi_w}>&-; exec "$0" "$@"'
+        self._started = time.monotonic()
         try:
             self.proc = subprocess.Popen(
                 ["/bin/bash", "-c", shell, self.binary] + args,
@@ -151,7 +157,6 @@ class Browser:
         finally:
             os.close(hi_r)
             os.close(hi_w)
-        self._started = time.monotonic()
         os.set_blocking(self._from_r, False)
         self._attach()
 
@@ -159,8 +164,8 @@ class Browser:
         """Kills the browser's process group, waits until all of it is
         gone and removes its profile.  Safe to call twice."""
         if self.proc is not None:
-            # No Browser.close first: the profile is thrown away, and a
-            # polite shutdown took 1-2 s.  Renderers and the zygote share
+            # No Browser.close first: the profile, all a polite shutdown
+            # would save, is thrown away.  Renderers and the zygote share
             # the browser's process group (start_new_session).
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
