@@ -7,27 +7,12 @@ document, and when the driver is done no browser process is left.  Skips
 import os
 import pathlib
 import struct
-import sys
 
+from sftest import expect, fail, scratch
 from browser import Browser, JSError, chromium_or_skip, group_running
 
 chromium_or_skip()
-
-
-def fail(msg):
-    print("FAIL:", msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-
-
-# not sftest.scratch: that module needs SF_CLI, and this test needs no build
-import atexit, shutil, tempfile  # noqa: E401
-d = tempfile.mkdtemp(prefix="sfbrowsertest.")
-atexit.register(shutil.rmtree, d, ignore_errors=True)
+d = scratch()
 
 
 def page(name, body):

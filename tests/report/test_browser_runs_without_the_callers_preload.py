@@ -4,17 +4,11 @@ runtime that way, `sockfault run` the shim) and SOCKFAULT_* settings reach
 none of its processes, and the page still renders.  Skips (77) without
 chromium."""
 import os
-import sys
 
+from sftest import expect
 from browser import Browser, chromium_or_skip, group_running
 
 chromium_or_skip()
-
-
-def fail(msg):
-    print("FAIL:", msg, file=sys.stderr)
-    sys.exit(1)
-
 
 # set here, after this interpreter started: only what it spawns sees them
 os.environ["LD_PRELOAD"] = "libsockfault.so"
@@ -22,8 +16,7 @@ os.environ["SOCKFAULT_SCENARIO"] = "/nonexistent/scenario.sf"
 
 with Browser() as b:
     pids = group_running(b.proc.pid)
-    if len(pids) < 2:
-        fail(f"expected the browser and its helpers, found pids {pids}")
+    expect(len(pids) >= 2, f"expected the browser and its helpers, found pids {pids}")
     for pid in pids:
         try:
             with open(f"/proc/{pid}/environ", "rb") as f:
@@ -32,8 +25,6 @@ with Browser() as b:
             continue  # gone since: a short-lived helper
         bad = [v.decode(errors="replace") for v in env
                if v.startswith(b"LD_PRELOAD=") or v.startswith(b"SOCKFAULT_")]
-        if bad:
-            fail(f"browser process {pid} has {bad}")
-    if b.eval("1 + 1") != 2:
-        fail("the page does not evaluate")
+        expect(not bad, f"browser process {pid} has {bad}")
+    expect(b.eval("1 + 1") == 2, "the page does not evaluate")
 print(f"ok: {len(pids)} browser processes, none with LD_PRELOAD or SOCKFAULT_*")
