@@ -16,6 +16,7 @@ static const char usage[] =
 	"                                       check their output and faults (for CI)\n"
 	"  fuzz-to-scenario INPUT [-o FILE]     the scenario that replays a fuzz input\n"
 	"  pcap-to-input CAPTURE -o INPUT       a fuzz input from a capture's TCP streams\n"
+	"  report [--log F] [--pcap F] -o OUT   an HTML page of a run: lanes, bytes, faults\n"
 	"  version                              print the version (also --version)\n"
 	"\n"
 	"`sockfault COMMAND --help` describes a command.\n";
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
 		return sf_cmd_suite(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "fuzz-to-scenario"))
 		return sf_cmd_fuzz_to_scenario(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return sf_cmd_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "pcap-to-input"))
 		return sf_cmd_pcap_to_input(argc - 1, argv + 1);
 	fprintf(stderr, "sockfault: unknown command '%s'\n%s", argv[1], usage);

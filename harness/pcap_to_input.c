@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "packet.h"
 #include "fuzz/fuzz_input.h"
 
 static const char usage[] =
@@ -164,18 +165,14 @@ static struct conn *find_conn(struct conv *c, int family, const uint8_t *src, ui
 	return NULL;
 }
 
-static void tcp_segment(struct conv *c, int family, const uint8_t *src, const uint8_t *dst, const unsigned char *t,
-			size_t tlen)
+static void tcp_segment(struct conv *c, const struct sf_packet *pk)
 {
-	if (tlen < 20)
-		return;
-	uint16_t sport = (uint16_t)(t[0] << 8 | t[1]), dport = (uint16_t)(t[2] << 8 | t[3]);
-	uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
-	size_t doff = (size_t)(t[12] >> 4) * 4;
-	uint8_t flags = t[13];
+	int family = pk->family;
+	const uint8_t *src = pk->src, *dst = pk->dst;
+	uint16_t sport = pk->sport, dport = pk->dport;
+	uint32_t seq = pk->seq;
+	uint8_t flags = pk->flags;
 	bool syn = flags & 0x02, fin = flags & 0x01, rst = flags & 0x04, ack = flags & 0x10;
-	if (doff < 20 || doff > tlen)
-		return;
 	bool from_client;
 	struct conn *k = find_conn(c, family, src, sport, dst, dport, false, &from_client);
 	if (!k) {
@@ -207,8 +204,8 @@ static void tcp_segment(struct conv *c, int family, const uint8_t *src, const ui
 		k->isn = syn ? seq : seq - 1;
 	}
 	uint32_t off = seq - k->isn - 1 + (syn ? 1 : 0);
-	const unsigned char *payload = t + doff;
-	uint32_t plen = (uint32_t)(tlen - doff);
+	const unsigned char *payload = pk->payload;
+	uint32_t plen = (uint32_t)pk->len;
 	if (rst) {
 		if (!k->reset && !k->fin_done) {
 			unsigned char r[2] = {SF_FOP_RESET, (unsigned char)k->index};
@@ -223,62 +220,6 @@ static void tcp_segment(struct conv *c, int family, const uint8_t *src, const ui
 	}
 	deliver(c, k, off, payload, plen);
 	maybe_fin(c, k);
-}
-
-static void ip_packet(struct conv *c, const unsigned char *p, size_t n)
-{
-	if (n < 1)
-		return;
-	if ((p[0] >> 4) == 4) {
-		size_t ihl = (size_t)(p[0] & 15) * 4;
-		if (n < 20 || ihl < 20 || ihl > n || p[9] != 6)
-			return;
-		size_t total = (size_t)(p[2] << 8 | p[3]);
-		if (total < ihl || total > n)
-			total = n; /* trust the capture over a bad length */
-		if ((p[6] & 0x3f) || p[7])
-			return; /* fragments: not reassembled */
-		tcp_segment(c, AF_INET, p + 12, p + 16, p + ihl, total - ihl);
-	} else if ((p[0] >> 4) == 6) {
-		if (n < 40 || p[6] != 6)
-			return; /* extension headers: not followed */
-		size_t plen = (size_t)(p[4] << 8 | p[5]);
-		if (plen > n - 40)
-			plen = n - 40;
-		tcp_segment(c, AF_INET6, p + 8, p + 24, p + 40, plen);
-	}
-}
-
-static void frame(struct conv *c, int dlt, const unsigned char *p, size_t n)
-{
-	switch (dlt) {
-	case DLT_RAW:
-	case DLT_IPV4:
-	case DLT_IPV6:
-		ip_packet(c, p, n);
-		break;
-	case DLT_EN10MB: {
-		size_t off = 12;
-		while (n >= off + 2 && (p[off] == 0x81 && p[off + 1] == 0x00))
-			off += 4; /* 802.1Q tags */
-		if (n < off + 2)
-			return;
-		uint16_t type = (uint16_t)(p[off] << 8 | p[off + 1]);
-		if (type == 0x0800 || type == 0x86dd)
-			ip_packet(c, p + off + 2, n - off - 2);
-		break;
-	}
-	case DLT_LINUX_SLL:
-		if (n >= 16 && ((p[14] == 0x08 && p[15] == 0x00) || (p[14] == 0x86 && p[15] == 0xdd)))
-			ip_packet(c, p + 16, n - 16);
-		break;
-	case DLT_NULL:
-		if (n >= 4)
-			ip_packet(c, p + 4, n - 4);
-		break;
-	default:
-		break;
-	}
 }
 
 int sf_cmd_pcap_to_input(int argc, char **argv)
@@ -323,9 +264,8 @@ int sf_cmd_pcap_to_input(int argc, char **argv)
 		return 2;
 	}
 	int dlt = pcap_datalink(pc);
-	if (dlt != DLT_RAW && dlt != DLT_IPV4 && dlt != DLT_IPV6 && dlt != DLT_EN10MB && dlt != DLT_LINUX_SLL &&
-	    dlt != DLT_NULL) {
-		fprintf(stderr, "%s: link type %s is not supported (Ethernet, raw IP, Linux cooked, BSD loopback)\n",
+	if (!sf_packet_link_supported(dlt)) {
+		fprintf(stderr, "%s: link type %s is not supported (" SF_PACKET_LINKS ")\n",
 			capture, pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?");
 		pcap_close(pc);
 		return 2;
@@ -340,8 +280,10 @@ int sf_cmd_pcap_to_input(int argc, char **argv)
 	struct pcap_pkthdr *h;
 	const unsigned char *p;
 	int r;
+	struct sf_packet pk;
 	while ((r = pcap_next_ex(pc, &h, &p)) == 1)
-		frame(c, dlt, p, h->caplen);
+		if (sf_packet_decode(dlt, p, h->caplen, &pk) && pk.proto == 6)
+			tcp_segment(c, &pk);
 	int rc = 0;
 	if (r == PCAP_ERROR) {
 		fprintf(stderr, "%s: %s\n", capture, pcap_geterr(pc));
