@@ -3,6 +3,7 @@
 #define SF_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 int sf_cmd_run(int argc, char **argv);
 int sf_cmd_check(int argc, char **argv);
@@ -14,6 +15,9 @@ int sf_cmd_report(int argc, char **argv);
  * a message on stderr. */
 int sf_report_build(const char *log, char *const *pcaps, size_t npcaps, const char *scenario, const char *title,
 		    const char *out);
+
+/* s as HTML text (<, > and & escaped). */
+void sf_html_text(FILE *f, const char *s);
 
 /* Reads a whole file ('-': stdin) into a malloc'd buffer; 0 or -errno. */
 int sf_read_all(const char *path, unsigned char **data, size_t *len);

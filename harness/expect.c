@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "suite.h"
 
 /* Output beyond this is not searched; the judgement says so. */
@@ -127,59 +128,6 @@ static void check_patterns(const struct sf_case *c, const struct sf_result *r, s
 	free(text[1]);
 }
 
-/* The unsigned value of `key` in a one-line flat JSON object, as the shim
- * writes them; string values are skipped whole so their text never counts. */
-static bool json_uint(const char *s, const char *end, const char *key, unsigned long *v)
-{
-	size_t klen = strlen(key);
-	while (s < end && *s != '{')
-		s++;
-	if (s++ == end)
-		return false;
-	for (;;) {
-		while (s < end && (*s == ' ' || *s == ','))
-			s++;
-		if (s >= end || *s != '"')
-			return false;
-		const char *k = ++s;
-		while (s < end && *s != '"')
-			s += *s == '\\' ? 2 : 1;
-		if (s >= end)
-			return false;
-		bool want = (size_t)(s - k) == klen && !memcmp(k, key, klen);
-		s++;
-		while (s < end && *s == ' ')
-			s++;
-		if (s >= end || *s++ != ':')
-			return false;
-		while (s < end && *s == ' ')
-			s++;
-		if (s < end && *s == '"') {
-			for (s++; s < end && *s != '"';)
-				s += *s == '\\' ? 2 : 1;
-			if (s >= end)
-				return false;
-			s++;
-			continue;
-		}
-		const char *val = s;
-		while (s < end && *s != ',' && *s != '}')
-			s++;
-		if (want) {
-			char num[24];
-			size_t n = (size_t)(s - val);
-			if (!n || n >= sizeof(num) || strspn(val, "0123456789") < n)
-				return false;
-			memcpy(num, val, n);
-			num[n] = '\0';
-			*v = strtoul(num, NULL, 10);
-			return true;
-		}
-		if (s >= end || *s == '}')
-			return false;
-	}
-}
-
 static void check_rules(const struct sf_case *c, const struct sf_result *r, struct why *w)
 {
 	if (!c->nrefs)
@@ -192,16 +140,23 @@ static void check_rules(const struct sf_case *c, const struct sf_result *r, stru
 		add(w, "out of memory reading the event log");
 		return;
 	}
-	for (size_t at = 0; log && at < len;) {
+	struct sf_json_arena *arena = sf_json_arena_new();
+	for (size_t at = 0; log && arena && at < len;) {
 		const char *nl = memchr(log + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - log) : len;
-		unsigned long rule, line;
-		if (json_uint(log + at, log + end, "rule", &rule) && json_uint(log + at, log + end, "line", &line))
+		size_t end = nl ? (size_t)(nl - log) : len, err_at;
+		sf_json_arena_reset(arena);
+		const struct sf_json *o = sf_json_parse(arena, log + at, end - at, &err_at);
+		/* A fault line ("ev":"fault"; older logs had no "ev"), not a
+		 * header or another event of the full log. */
+		const char *ev = sf_json_str(o, "ev", "fault");
+		double rule = sf_json_num(o, "rule", -1), line = sf_json_num(o, "line", -1);
+		if (o && !strcmp(ev, "fault") && rule >= 0 && line >= 0)
 			for (unsigned i = 0; i < c->nrefs; i++)
 				if ((c->refs[i].by_line ? line : rule) == c->refs[i].n)
 					fired[i]++;
 		at = end + 1;
 	}
+	sf_json_arena_free(arena);
 	for (unsigned i = 0; i < c->nrefs; i++) {
 		const struct sf_rule_ref *ref = &c->refs[i];
 		char what[64];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/assets.h" /* generated: sf_report_css, sf_report_js */
+#include "cli.h"
 #include "report_model.h"
 
 static void json_string(FILE *f, const char *s)
@@ -37,7 +38,7 @@ static void json_raw(FILE *f, const char *s)
 	}
 }
 
-static void html_text(FILE *f, const char *s)
+void sf_html_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		if (*s == '<')
@@ -125,7 +126,7 @@ int sf_report_write_html(const struct sf_report *r, FILE *f)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>",
 	      f);
-	html_text(f, r->title ? r->title : "sockfault report");
+	sf_html_text(f, r->title ? r->title : "sockfault report");
 	fputs("</title>\n<style>\n", f);
 	fwrite(sf_report_css, 1, sizeof(sf_report_css), f);
 	fputs("</style>\n</head>\n<body>\n<noscript>This report needs JavaScript.</noscript>\n"

@@ -167,7 +167,9 @@ static int run_with_report(char **prog, struct run_files *f)
 	free(pcaps);
 	if (f->own_log)
 		unlink(f->log);
-	if (rc == 0)
+	/* On a terminal, say where it went; elsewhere stderr is the program's
+	 * (a suite's case checks it). */
+	if (rc == 0 && isatty(2))
 		fprintf(stderr, "sockfault: report written to %s\n", f->report);
 	if (WIFSIGNALED(status)) {
 		/* Die of the same signal, so our caller sees what it would

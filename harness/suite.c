@@ -27,7 +27,8 @@ static const char usage[] =
 	"      --junit FILE      write JUnit XML to FILE\n"
 	"      --tap             write TAP version 13 to stdout (progress goes to stderr)\n"
 	"      --artifacts DIR   keep each case's stdout, stderr, events.jsonl (event log),\n"
-	"                        summary and capture.pcap (its traffic) in DIR/CASE/\n"
+	"                        summary, capture.pcap (its traffic) and report.html (a\n"
+	"                        picture of the run) in DIR/CASE/, and DIR/index.html\n"
 	"                        (default: a temporary directory, removed at the end)\n"
 	"      --shard I/N       run only the cases whose position in the file (0-based)\n"
 	"                        modulo N is I-1; shards 1/N .. N/N cover every case once\n"
@@ -201,6 +202,7 @@ static int prepare_artifacts(const char *root, const struct sf_case *c, struct s
 	f->summary = path_join(f->dir, "summary");
 	f->pcap = path_join(f->dir, "capture.pcap");
 	f->replay = path_join(f->dir, "replay.sh");
+	f->report = path_join(f->dir, "report.html");
 	if (mkdir(f->dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "sockfault suite: %s: %s\n", f->dir, strerror(errno));
 		return -1;
@@ -223,7 +225,7 @@ static void remove_artifacts(const struct sf_artifacts *f)
 {
 	if (!f->dir)
 		return;
-	const char *files[] = {f->out, f->err, f->log, f->summary, f->pcap, f->replay};
+	const char *files[] = {f->out, f->err, f->log, f->summary, f->pcap, f->replay, f->report};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		unlink(files[i]);
 	rmdir(f->dir);
@@ -238,6 +240,7 @@ static void free_artifacts(struct sf_artifacts *f)
 	free(f->summary);
 	free(f->pcap);
 	free(f->replay);
+	free(f->report);
 }
 
 /* The last lines of a case's output, indented, for the failure report. */
@@ -425,6 +428,10 @@ int sf_cmd_suite(int argc, char **argv)
 	unsigned failed = report(human, &s, selected, nsel, results, o.artifacts != NULL, shard[0] ? shard : NULL,
 				 seconds);
 	status = interrupted ? 130 : failed ? 1 : 0;
+	if (o.artifacts && sf_suite_write_index(root, &s, selected, nsel, results, seconds) != 0) {
+		fprintf(stderr, "sockfault suite: %s/index.html: %s\n", root, strerror(errno));
+		status = 2;
+	}
 	if (o.junit && sf_junit_write(o.junit, &s, selected, nsel, results, seconds, shard[0] ? shard : NULL) != 0) {
 		fprintf(stderr, "sockfault suite: --junit %s: %s\n", o.junit, strerror(errno));
 		status = 2;

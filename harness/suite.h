@@ -69,7 +69,7 @@ enum sf_outcome { SF_NOT_RUN, SF_PASS, SF_FAIL };
 /* Where one case's files go: DIR/<case-name>/... */
 struct sf_artifacts {
 	char *dir;
-	char *out, *err, *log, *summary, *pcap, *replay;
+	char *out, *err, *log, *summary, *pcap, *replay, *report;
 };
 
 struct sf_result {
@@ -88,6 +88,10 @@ struct sf_result {
 /* expect.c: judges a finished case by its expectations, filling r->why and
  * r->outcome from r->status, r->timed_out and its artifact files. */
 void sf_expect_judge(const struct sf_case *c, struct sf_result *r);
+
+/* suite_index.c: ROOT/index.html for --artifacts; 0 or -1 (errno). */
+int sf_suite_write_index(const char *root, const struct sf_suite *s, const unsigned *selected, unsigned nsel,
+			 const struct sf_result *results, double seconds);
 
 /* replay.c: `cd DIR && SOCKFAULT run -s SCENARIO --seed N -- ARGV...`,
  * quoted for sh; malloc'd. */

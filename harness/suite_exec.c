@@ -117,6 +117,7 @@ static void start(struct runner *rn, unsigned k)
 	 * artifact directory must not see the last run's faults. */
 	unlink(r->files.log);
 	unlink(r->files.summary);
+	unlink(r->files.report);
 	if (x->capture)
 		remove_captures(r->files.dir);
 	int out = open(r->files.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -143,7 +144,7 @@ static void start(struct runner *rn, unsigned k)
 	size_t nargs = 0;
 	while (c->argv[nargs])
 		nargs++;
-	const char **argv = calloc(nargs + 16, sizeof(*argv));
+	const char **argv = calloc(nargs + 20, sizeof(*argv));
 	char seed[32];
 	size_t a = 0;
 	if (argv) {
@@ -165,6 +166,8 @@ static void start(struct runner *rn, unsigned k)
 		if (x->capture) {
 			argv[a++] = "--pcap";
 			argv[a++] = r->files.pcap;
+			argv[a++] = "--report";
+			argv[a++] = r->files.report;
 		}
 		argv[a++] = "--";
 		for (size_t i = 0; i < nargs; i++)
