@@ -159,8 +159,12 @@ static int run_with_report(char **prog, struct run_files *f)
 	}
 	char **pcaps = NULL;
 	size_t npcaps = f->pcap ? list_captures(f->pcap, &pcaps) : 0;
+	/* The command as typed, the program by its base name. */
 	char title[300];
-	snprintf(title, sizeof(title), "sockfault run: %s", prog[0]);
+	const char *base = strrchr(prog[0], '/');
+	int tl = snprintf(title, sizeof(title), "sockfault run: %s", base ? base + 1 : prog[0]);
+	for (char **a = prog + 1; *a && tl > 0 && (size_t)tl < sizeof(title); a++)
+		tl += snprintf(title + tl, sizeof(title) - (size_t)tl, " %s", *a);
 	int rc = sf_report_build(f->log, pcaps, npcaps, NULL, title, f->report);
 	for (size_t i = 0; i < npcaps; i++)
 		free(pcaps[i]);

@@ -163,7 +163,16 @@
   if (!D.rules.length) el("p", {}, rulesBox, "No scenario rules in this run.");
 
   /* --- view state --- */
-  var view = {t0: 0, t1: duration};
+  /* The first view spans the run's activity (a program's start-up before
+   * its first socket would otherwise fill most of the axis); "whole run"
+   * shows everything from the first process's start. */
+  var act0 = duration, act1 = 0;
+  [D.data, D.marks, D.faults].forEach(function (list) {
+    list.forEach(function (p) { if (p[0] < act0) act0 = p[0]; if (p[0] > act1) act1 = p[0]; });
+  });
+  var home = act1 > act0 ? {t0: Math.max(0, act0 - (act1 - act0) * 0.03), t1: Math.min(duration, act1 + (act1 - act0) * 0.03)}
+                         : {t0: 0, t1: duration};
+  var view = {t0: home.t0, t1: home.t1};
   var plotW = 800;
   function x(t) { return LABEL_W + (t - view.t0) / (view.t1 - view.t0) * plotW; }
   function tAt(px) { return view.t0 + (px - LABEL_W) / plotW * (view.t1 - view.t0); }
@@ -299,20 +308,23 @@
         svg("title", {}, e).textContent = pointTitle(c, false);
         e.addEventListener("click", function () { show(c, false); });
       });
+      var labelEnd = 0;
       /* one marker per few pixels whatever the rules: markers of two
        * rules never hide each other; the details list each event */
       clusters(l.faults, l.faultsT, function (f) {
         return rules[f[2]] && !rules[f[2]].shown ? null : 0;
       }, FAULT_GAP).forEach(function (c) {
+        /* a count where it has room (a number is ~7 px a digit) */
         var s = c.count > 1 ? 7 : 6;
         var e = svg("path", {d: "M" + c.px + " " + (ym - s) + "l" + s + " " + s + "l-" + s + " " + s + "l-" + s + " -" + s + "z",
                              "class": "fault", "data-rule": c.items[0][2], "data-rules": ruleSet(c), "data-count": c.count,
                              "data-lane": l.i, tabindex: 0}, g);
         svg("title", {}, e).textContent = pointTitle(c, true);
         e.addEventListener("click", function () { show(c, true); });
-        if (c.count > 1) {
+        if (c.count > 1 && c.px >= labelEnd) {
           var n = svg("text", {x: c.px + s + 1, y: ym - 3, "class": "fault-count"}, g);
           n.textContent = c.count;
+          labelEnd = c.px + s + 4 + 7 * String(c.count).length;
         }
         shownFaults += c.count;
       });
@@ -360,6 +372,9 @@
   zin.addEventListener("click", function () { zoom(0.5, (view.t0 + view.t1) / 2); });
   zout.addEventListener("click", function () { zoom(2, (view.t0 + view.t1) / 2); });
   zreset.addEventListener("click", function () { view.t0 = 0; view.t1 = duration; schedule(); });
+  var zhome = el("button", {id: "zoom-activity", type: "button", title: "from the first event to the last"}, null, "activity");
+  controls.insertBefore(zhome, range);
+  zhome.addEventListener("click", function () { view.t0 = home.t0; view.t1 = home.t1; schedule(); });
   root.addEventListener("dblclick", function () { view.t0 = 0; view.t1 = duration; schedule(); });
   root.addEventListener("wheel", function (ev) {
     var r = root.getBoundingClientRect(), px = ev.clientX - r.left;

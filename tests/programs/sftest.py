@@ -117,7 +117,15 @@ def log_headers(path):
 
 def log_events(path):
     """The event log's faults, one object each ([] when none was logged);
-    the header lines are left out."""
+    the header lines, and the other events of a full log
+    (SOCKFAULT_LOG_EVENTS=all), are left out."""
+    return [o for o in log_all(path) if o.get("ev", "fault") == "fault"]
+
+
+def log_all(path):
+    """Every line of the event log but the headers: with
+    SOCKFAULT_LOG_EVENTS=all, each socket event ("ev": "connect", "send",
+    ...) besides the faults."""
     if not os.path.exists(path):
         return []
     with open(path) as f:
