@@ -165,7 +165,15 @@ static int run_with_report(char **prog, struct run_files *f)
 	int tl = snprintf(title, sizeof(title), "sockfault run: %s", base ? base + 1 : prog[0]);
 	for (char **a = prog + 1; *a && tl > 0 && (size_t)tl < sizeof(title); a++)
 		tl += snprintf(title + tl, sizeof(title) - (size_t)tl, " %s", *a);
-	int rc = sf_report_build(f->log, pcaps, npcaps, NULL, title, f->report);
+	/* A program given inline (python3 -c '...') is not a title. */
+	for (char *c = title; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
+	if (strlen(title) > 100)
+		strcpy(title + 97, "...");
+	/* A program that made no socket call leaves no log: its page says so. */
+	const char *log = access(f->log, F_OK) == 0 ? f->log : NULL;
+	int rc = sf_report_build(log, pcaps, npcaps, f->scenario, title, f->report);
 	for (size_t i = 0; i < npcaps; i++)
 		free(pcaps[i]);
 	free(pcaps);

@@ -177,6 +177,8 @@
   function x(t) { return LABEL_W + (t - view.t0) / (view.t1 - view.t0) * plotW; }
   function tAt(px) { return view.t0 + (px - LABEL_W) / plotW * (view.t1 - view.t0); }
 
+  if (!lanes.length)
+    el("p", {id: "empty", "class": "empty"}, scroller, "No socket activity was recorded in this run.");
   var root = svg("svg", {id: "timeline-svg", "class": "tl"}, scroller);
   var pending = false;
   function schedule() {

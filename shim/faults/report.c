@@ -27,7 +27,8 @@ static uint64_t matched_at_fork; /* rule matches inherited from the parent */
  * the parent's prepare handler (no malloc in the child), filled in the
  * child's; only the forking thread touches them. */
 static uint64_t *base_matched, *base_fired;
-static unsigned base_n;
+static unsigned base_n;    /* allocated length */
+static unsigned base_used; /* filled (a fork child's); 0 in the first process */
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -153,7 +154,7 @@ void sf_report_exit_counts(void)
 	sf_log_append(line, sizeof(line), &n, ",\"rules\":[");
 	for (unsigned i = 0; sf_config.has_scenario && i < sc->nrules; i++) {
 		uint64_t m = sf_fault_matched(i), f = sf_fault_fired(i);
-		if (i < base_n) {
+		if (i < base_used) {
 			m -= base_matched[i];
 			f -= base_fired[i];
 		}
@@ -192,8 +193,10 @@ void sf_report_atfork_child(void)
 	matched_at_fork = 0;
 	for (unsigned i = 0; sf_config.has_scenario && i < sc->nrules; i++)
 		matched_at_fork += sf_fault_matched(i);
-	for (unsigned i = 0; i < base_n && i < sc->nrules; i++) {
+	base_used = 0;
+	for (unsigned i = 0; i < base_n && sf_config.has_scenario && i < sc->nrules; i++) {
 		base_matched[i] = sf_fault_matched(i);
 		base_fired[i] = sf_fault_fired(i);
+		base_used = i + 1;
 	}
 }
