@@ -23,7 +23,7 @@ _sockfault()
 	local prog=${COMP_WORDS[0]} cmd=${COMP_WORDS[1]} i
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W "run check suite fuzz-to-scenario pcap-to-input version --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run check suite fuzz-to-scenario pcap-to-input report version --help --version" -- "$cur"))
 		return
 	fi
 	if [[ $cmd == run ]]; then
@@ -46,8 +46,10 @@ _sockfault()
 	-s | --scenario) _sockfault_files sf "$cur"; return ;;
 	--net) COMPREPLY=($(compgen -W "kernel virtual" -- "$cur")); return ;;
 	--side) COMPREPLY=($(compgen -W "server client" -- "$cur")); return ;;
+	--log-events) COMPREPLY=($(compgen -W "faults all" -- "$cur")); return ;;
+	--title) return ;;
 	--seed | --pcap-mtu | -j | --jobs | --shard) return ;;
-	--log | --summary | --pcap | --fuzz | --junit | -o)
+	--log | --summary | --pcap | --fuzz | --junit | --report | --output | -o)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		return ;;
@@ -63,7 +65,7 @@ _sockfault()
 	case $cmd in
 	check) _sockfault_files sf "$cur" ;;
 	suite) _sockfault_files sfs "$cur" ;;
-	fuzz-to-scenario | pcap-to-input) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null ;;
+	fuzz-to-scenario | pcap-to-input | report) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null ;;
 	esac
 }
 complete -F _sockfault sockfault

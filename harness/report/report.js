@@ -231,10 +231,11 @@
   function bytesPaths(g, l, y) {
     var lo = lowerBound(l.dataT, view.t0 - (D.binWidth || 0)), hi = lowerBound(l.dataT, view.t1 + 1e-12);
     if (lo >= hi) return;
-    var cols = Math.max(1, Math.ceil(plotW)), outs = new Float64Array(cols), ins = new Float64Array(cols);
+    /* columns of BIN_PX pixels: one call stays visible */
+    var BIN_PX = 3, cols = Math.max(1, Math.ceil(plotW / BIN_PX)), outs = new Float64Array(cols), ins = new Float64Array(cols);
     var link = new Float64Array(cols), any = false, anyLink = false;
     for (var i = lo; i < hi; i++) {
-      var d = l.data[i], c = Math.floor(x(d[0]) - LABEL_W);
+      var d = l.data[i], c = Math.floor((x(d[0]) - LABEL_W) / BIN_PX);
       if (c < 0) c = 0;
       if (c >= cols) c = cols - 1;
       outs[c] += d[2]; ins[c] += d[3];
@@ -246,9 +247,9 @@
     for (i = 0; i < cols; i++) { if (outs[i] > max) max = outs[i]; if (ins[i] > max) max = ins[i]; }
     var h = ROW_H / 2 - 3, po = "", pi = "", pl = "";
     for (i = 0; i < cols; i++) {
-      var xx = LABEL_W + i;
-      if (outs[i]) { var ho = Math.max(1, outs[i] / max * h); po += "M" + xx + " " + (y - ho).toFixed(1) + "h1v" + ho.toFixed(1) + "h-1z"; }
-      if (ins[i]) { var hi2 = Math.max(1, ins[i] / max * h); pi += "M" + xx + " " + y + "h1v" + hi2.toFixed(1) + "h-1z"; }
+      var xx = LABEL_W + i * BIN_PX, bw = BIN_PX - 1;
+      if (outs[i]) { var ho = Math.max(2, outs[i] / max * h); po += "M" + xx + " " + (y - ho).toFixed(1) + "h" + bw + "v" + ho.toFixed(1) + "h-" + bw + "z"; }
+      if (ins[i]) { var hi2 = Math.max(2, ins[i] / max * h); pi += "M" + xx + " " + y + "h" + bw + "v" + hi2.toFixed(1) + "h-" + bw + "z"; }
       if (link[i]) {
         var w = Math.max(1, link[i] / 1e9 / (view.t1 - view.t0) * plotW);
         pl += "M" + xx + " " + (y - 1.5) + "h" + w.toFixed(1) + "v3h-" + w.toFixed(1) + "z";
