@@ -342,7 +342,10 @@ struct sf_json *sf_json_parse(struct sf_json_arena *a, const char *text, size_t 
 {
 	struct parser ps = {a, text, text + len, 0};
 	struct sf_json *v = parse_value(&ps);
-	skip_ws(&ps);
+	/* Whitespace only after a value: skipped after an error, it would move
+	 * err_at past a raw tab or newline inside a string. */
+	if (v)
+		skip_ws(&ps);
 	if (v && ps.p == ps.end)
 		return v;
 	*err_at = (size_t)((ps.p < ps.end ? ps.p : ps.end) - text);
