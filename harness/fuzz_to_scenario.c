@@ -22,42 +22,6 @@ static const char usage[] =
 /* Scenario files are read up to 16 MiB; a rendered input must fit. */
 #define MAX_SCENARIO ((size_t)16 << 20)
 
-int sf_read_all(const char *path, unsigned char **data, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f)
-		return -errno;
-	size_t cap = 4096, n = 0;
-	unsigned char *buf = malloc(cap);
-	int rc = buf ? 0 : -ENOMEM;
-	while (!rc) {
-		if (n == cap) {
-			unsigned char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				rc = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0) {
-			if (ferror(f))
-				rc = -EIO;
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (rc) {
-		free(buf);
-		return rc;
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 int sf_cmd_fuzz_to_scenario(int argc, char **argv)
 {
 	const char *input = NULL, *output = NULL;

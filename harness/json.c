@@ -4,6 +4,7 @@
  * never a crash. */
 #include "json.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,22 +130,24 @@ static size_t put_utf8(char *o, unsigned cp)
 }
 
 /* At the opening quote; the unescaped string (never longer than the
- * escaped text) is copied into the arena. */
+ * escaped text) is copied into the arena.  On an error ps->p is left at
+ * the byte (or the backslash of the escape) that is wrong. */
 static const char *parse_string(struct parser *ps)
 {
-	const char *s = ++ps->p;
-	while (ps->p < ps->end && *ps->p != '"') {
-		if (*ps->p == '\\')
-			ps->p++;
-		ps->p++;
-	}
-	if (ps->p >= ps->end)
+	const char *s = ps->p + 1, *e = s;
+	/* The closing quote: the first one no backslash escapes (a backslash
+	 * as the last byte escapes nothing, the string is unterminated). */
+	while (e < ps->end && *e != '"')
+		e += *e == '\\' && e + 1 < ps->end ? 2 : 1;
+	if (e >= ps->end) {
+		ps->p = ps->end;
 		return NULL;
-	const char *e = ps->p++;
+	}
 	char *out = alloc(ps->a, (size_t)(e - s) + 1), *o = out;
 	if (!out)
 		return NULL;
 	for (const char *q = s; q < e; q++) {
+		ps->p = q;
 		unsigned char c = (unsigned char)*q;
 		if (c < 0x20)
 			return NULL;
@@ -185,6 +188,7 @@ static const char *parse_string(struct parser *ps)
 			return NULL;
 		}
 	}
+	ps->p = e + 1;
 	*o = 0;
 	return out;
 }
@@ -238,13 +242,23 @@ static struct sf_json *parse_number(struct parser *ps)
 	}
 	char buf[64];
 	size_t n = (size_t)(ps->p - s);
-	if (n >= sizeof(buf))
+	if (n >= sizeof(buf)) {
+		ps->p = s;
 		return NULL;
+	}
 	memcpy(buf, s, n);
 	buf[n] = 0;
+	/* A number beyond a double's range is an error, not infinity: JSON
+	 * has no infinities, and RFC 8259 section 6 lets a reader limit the
+	 * range.  (Underflow to 0 or a subnormal is kept.) */
+	double d = strtod(buf, NULL);
+	if (!isfinite(d)) {
+		ps->p = s;
+		return NULL;
+	}
 	struct sf_json *v = node(ps, SF_JSON_NUMBER);
 	if (v)
-		v->number = strtod(buf, NULL);
+		v->number = d;
 	return v;
 }
 
@@ -328,7 +342,10 @@ struct sf_json *sf_json_parse(struct sf_json_arena *a, const char *text, size_t 
 {
 	struct parser ps = {a, text, text + len, 0};
 	struct sf_json *v = parse_value(&ps);
-	skip_ws(&ps);
+	/* Whitespace only after a value: skipped after an error, it would move
+	 * err_at past a raw tab or newline inside a string. */
+	if (v)
+		skip_ws(&ps);
 	if (v && ps.p == ps.end)
 		return v;
 	*err_at = (size_t)((ps.p < ps.end ? ps.p : ps.end) - text);

@@ -6,6 +6,7 @@
 #include "report_model.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <pcap/pcap.h>
@@ -333,17 +334,43 @@ static void extend(struct sf_report *r, int lane, double t)
 
 /* --- log lines --- */
 
+/* A log line is text the user may have edited: a number converts to an
+ * integer type only once clamped into its range (a double outside it
+ * converts with undefined behaviour, C11 6.3.1.4). */
+#define U64_MAX_DOUBLE 0x1.fffffffffffffp63 /* the largest double below 2^64 */
+/* Times in seconds are clamped too, so that sums and differences of them
+ * stay finite (about 3000 years). */
+#define MAX_SECONDS 1e11
+
+static double num_in(const struct sf_json *o, const char *key, double def, double lo, double hi)
+{
+	double v = sf_json_num(o, key, def);
+	return v >= lo ? (v <= hi ? v : hi) : lo;
+}
+
+static int int_of(const struct sf_json *o, const char *key, int def)
+{
+	return (int)num_in(o, key, def, INT_MIN, INT_MAX);
+}
+
+static uint64_t u64_of(const struct sf_json *o, const char *key)
+{
+	return (uint64_t)num_in(o, key, 0, 0, U64_MAX_DOUBLE);
+}
+
 static void header_line(struct sf_report *r, const struct sf_json *o)
 {
 	struct sf_report_index *x = r->index;
-	int pid = (int)sf_json_num(o, "pid", 0);
-	double mono = sf_json_num(o, "start_mono", -1) / 1e9, real = sf_json_num(o, "start_real", 0);
+	int pid = int_of(o, "pid", 0);
+	double mono = sf_json_num(o, "start_mono", -1) < 0 ? -1 : num_in(o, "start_mono", -1, 0, MAX_SECONDS * 1e9) / 1e9;
+	double real = num_in(o, "start_real", 0, 0, MAX_SECONDS);
 	if (!r->version)
 		r->version = strdup(sf_json_str(o, "sockfault", "?"));
 	const char *sc = sf_json_str(o, "scenario", "");
 	if (*sc && !r->scenario_path)
 		r->scenario_path = strdup(sc);
-	r->seed = (uint64_t)sf_json_num(o, "seed", (double)r->seed);
+	if (sf_json_get(o, "seed"))
+		r->seed = u64_of(o, "seed");
 	if (mono >= 0 && (r->t0_mono < 0 || mono < r->t0_mono)) {
 		r->t0_mono = mono;
 		r->t0_real = real;
@@ -354,14 +381,14 @@ static void header_line(struct sf_report *r, const struct sf_json *o)
 	snprintf(key, sizeof(key), "%d", pid);
 	if (map_put(&x->by_pid, key, (long)x->nprocs) != 0)
 		return;
-	x->procs[x->nprocs++] = (struct proc){pid, (int)sf_json_num(o, "ppid", 0), mono, real,
+	x->procs[x->nprocs++] = (struct proc){pid, int_of(o, "ppid", 0), mono, real,
 					     strdup(sf_json_str(o, "name", "")), -1};
 }
 
 /* The line's time on the run's axis. */
 static double run_time(struct sf_report *r, const struct sf_json *o, int pid)
 {
-	double t = sf_json_num(o, "time", 0);
+	double t = num_in(o, "time", 0, 0, MAX_SECONDS);
 	struct proc *p = proc_of(r, pid);
 	if (p && p->start_mono >= 0 && r->t0_mono >= 0)
 		t += p->start_mono - r->t0_mono;
@@ -378,7 +405,7 @@ static void fault_line(struct sf_report *r, const struct sf_json *o, double t, i
 {
 	const char *sock = sf_json_str(o, "sock", NULL), *call = sf_json_str(o, "call", "");
 	const char *peer = sf_json_str(o, "peer", NULL);
-	int fd = (int)sf_json_num(o, "fd", -1), lane;
+	int fd = int_of(o, "fd", -1), lane;
 	if (sock && is_dgram(r, sock))
 		lane = sock_lane(r, sock, peer ? peer : dgram_connected_peer(r, sock), pid, t, SF_LANE_FLOW,
 				 dupf("udp fd %d \u2194 %s", fd, peer ? peer : "?"));
@@ -396,7 +423,9 @@ static void fault_line(struct sf_report *r, const struct sf_json *o, double t, i
 	} else
 		lane = thread_lane(r, pid, tid, t);
 	thread_lane(r, pid, tid, t);
-	add_point(r, true, t, lane, (int)sf_json_num(o, "rule", 0), line, len);
+	/* A rule id the scenario language cannot have is no rule (0). */
+	int rule = int_of(o, "rule", 0);
+	add_point(r, true, t, lane, rule >= 1 && rule <= SF_REPORT_MAX_RULE_ID ? rule : 0, line, len);
 	extend(r, lane, t);
 }
 
@@ -411,7 +440,7 @@ static void event_line(struct sf_report *r, const struct sf_json *o, const char 
 	struct sf_report_index *x = r->index;
 	const char *sock = sf_json_str(o, "sock", NULL), *err = sf_json_str(o, "errno", NULL);
 	const char *local = sf_json_str(o, "local", NULL), *peer = sf_json_str(o, "peer", NULL);
-	int fd = (int)sf_json_num(o, "fd", -1);
+	int fd = int_of(o, "fd", -1);
 	int tl = thread_lane(r, pid, tid, t);
 	extend(r, tl, t);
 	extend(r, tl >= 0 ? r->lanes[tl].parent : -1, t);
@@ -428,12 +457,12 @@ static void event_line(struct sf_report *r, const struct sf_json *o, const char 
 		const struct sf_json *rules = sf_json_get(o, "rules");
 		for (const struct sf_json *e = rules && rules->type == SF_JSON_ARRAY ? rules->child : NULL; e;
 		     e = e->next) {
-			unsigned id = (unsigned)sf_json_num(e, "rule", 0);
+			int id = int_of(e, "rule", 0);
 			/* Rules are known once the scenario is read: keep the
 			 * counts in a rule table sized by the largest id. */
-			if (id == 0 || id > 100000)
+			if (id < 1 || id > SF_REPORT_MAX_RULE_ID)
 				continue;
-			if (id > r->nrules) {
+			if ((size_t)id > r->nrules) {
 				struct sf_report_rule *nr = realloc(r->rules, id * sizeof(*nr));
 				if (!nr)
 					continue;
@@ -443,8 +472,8 @@ static void event_line(struct sf_report *r, const struct sf_json *o, const char 
 			}
 			struct sf_report_rule *ru = &r->rules[id - 1];
 			ru->id = id;
-			ru->line = (unsigned)sf_json_num(e, "line", 0);
-			ru->matched += (uint64_t)sf_json_num(e, "matched", 0);
+			ru->line = (unsigned)num_in(e, "line", 0, 0, UINT_MAX);
+			ru->matched += u64_of(e, "matched");
 			ru->matched_known = true;
 		}
 		return;
@@ -505,9 +534,9 @@ static void event_line(struct sf_report *r, const struct sf_json *o, const char 
 		} else {
 			lane = sock_lane(r, sock, NULL, pid, t, SF_LANE_CONN, dupf("fd %d", fd));
 		}
-		double bytes = sf_json_num(o, "bytes", -1);
+		double bytes = num_in(o, "bytes", -1, -1, U64_MAX_DOUBLE);
 		if (bytes > 0) {
-			uint64_t link = (uint64_t)sf_json_num(o, "link_ns", 0);
+			uint64_t link = u64_of(o, "link_ns");
 			add_data(r, t, lane, out, (uint64_t)bytes, link);
 			add_data(r, t, tl, out, (uint64_t)bytes, 0);
 		} else if (bytes == 0 && !out && !dgram) {
@@ -550,8 +579,8 @@ void sf_report_add_line(struct sf_report *r, const char *line, size_t len)
 		header_line(r, o);
 		return;
 	}
-	int pid = (int)sf_json_num(o, "pid", 0);
-	long tid = (long)sf_json_num(o, "tid", pid);
+	int pid = int_of(o, "pid", 0);
+	long tid = int_of(o, "tid", pid);
 	double t = run_time(r, o, pid);
 	const char *ev = sf_json_str(o, "ev", sf_json_get(o, "rule") ? "fault" : "");
 	if (!strcmp(ev, "fault"))
@@ -791,10 +820,13 @@ static void load_rules(struct sf_report *r, const char *path)
 	}
 	free(text);
 	free(old);
-	for (size_t i = 0; i < r->nfaults; i++)
-		for (size_t k = 0; k < r->nrules; k++)
-			if (r->rules[k].id == (unsigned)r->faults[i].what)
-				r->rules[k].fired += r->faults[i].count;
+	/* Rule k has id k + 1 (sf_scenario_parse numbers them in order; the
+	 * table built from the log is indexed so too). */
+	for (size_t i = 0; i < r->nfaults; i++) {
+		size_t k = (size_t)r->faults[i].what - 1;
+		if (r->faults[i].what >= 1 && k < r->nrules && r->rules[k].id == (unsigned)r->faults[i].what)
+			r->rules[k].fired += r->faults[i].count;
+	}
 }
 
 static double g_width; /* bin width for the comparators (qsort has no context) */
@@ -974,9 +1006,13 @@ static void order_lanes(struct sf_report *r)
 	for (size_t i = 0; i < nr; i++)
 		emit_lane(r, rootcopy[i], order, &k, kids, done);
 	free(rootcopy);
+	/* Processes not reached are in a cycle of ppids: the first of each
+	 * cycle becomes a root, so that a lane still follows its parent. */
 	for (size_t i = 0; i < n; i++)
-		if (!done[i] && r->lanes[i].kind == SF_LANE_PROCESS)
+		if (!done[i] && r->lanes[i].kind == SF_LANE_PROCESS) {
+			r->lanes[i].parent = -1;
 			emit_lane(r, (int)i, order, &k, kids, done);
+		}
 	for (size_t i = 0; i < n; i++)
 		if (!done[i])
 			emit_lane(r, (int)i, order, &k, kids, done);
@@ -1056,6 +1092,7 @@ int sf_report_validate(const struct sf_report *r, const char **why)
 		const struct sf_report_point *p = &r->faults[i];
 		CHECK(p->lane >= 0 && (size_t)p->lane < r->nlanes && p->count >= 1);
 		CHECK(p->detail < (int)r->ndetails && p->t <= r->duration + eps);
+		CHECK(p->what >= 0 && p->what <= SF_REPORT_MAX_RULE_ID);
 		sum += p->count;
 	}
 	CHECK(sum == r->nfault_events);

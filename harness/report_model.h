@@ -82,6 +82,9 @@ struct sf_report {
 #define SF_REPORT_MAX_MARKS 40000
 #define SF_REPORT_MAX_FAULTS 20000
 #define SF_REPORT_MAX_DETAILS 30000
+/* Rule ids above this in a log are not rules (a fault is drawn as rule 0,
+ * an exit line's count is dropped): they would size the rule table. */
+#define SF_REPORT_MAX_RULE_ID 100000
 
 void sf_report_init(struct sf_report *r);
 void sf_report_free(struct sf_report *r);
