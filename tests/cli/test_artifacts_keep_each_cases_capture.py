@@ -22,7 +22,7 @@ for attempt in (1, 2):
     r = suite(path, "--artifacts", art)
     expect(r.returncode == 0, show(r))
     files = sorted(os.listdir(talks))
-    expect(files == ["capture.pcap", "events.jsonl", "replay.sh", "stderr", "stdout", "summary"], files)
+    expect(files == ["capture.pcap", "events.jsonl", "replay.sh", "report.html", "stderr", "stdout", "summary"], files)
     t = subprocess.run(["tshark", "-n", "-r", os.path.join(talks, "capture.pcap"), "-T", "fields",
                         "-e", "tcp.len", "-Y", "tcp.len > 0"], capture_output=True, text=True)
     err = "\n".join(l for l in t.stderr.splitlines() if "Running as user" not in l)

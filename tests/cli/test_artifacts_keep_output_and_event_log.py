@@ -19,13 +19,17 @@ for attempt in (1, 2):
     r = suite(path, "--artifacts", art)
     expect(r.returncode == 0, show(r))
     talks = os.path.join(art, "talks")
-    expect(sorted(os.listdir(talks)) == ["capture.pcap", "events.jsonl", "replay.sh", "stderr", "stdout", "summary"],
+    expect(sorted(os.listdir(talks)) == ["capture.pcap", "events.jsonl", "replay.sh", "report.html", "stderr",
+                                          "stdout", "summary"],
            os.listdir(talks))
     with open(os.path.join(talks, "events.jsonl")) as f:
         lines = [json.loads(l) for l in f]
     expect(lines and "sockfault" in lines[0] and lines[0]["pid"] == lines[-1]["pid"],
            f"the log does not open with its header: {lines[:2]}")
-    events = [e for e in lines if "sockfault" not in e]
+    # the full log (the report draws it): faults, and every other event
+    events = [e for e in lines if e.get("ev") == "fault"]
+    expect({"connect", "send", "recv", "close"} <= {e.get("ev") for e in lines},
+           f"the artifact log is not the full log: {sorted({e.get('ev', '') for e in lines})}")
     expect(len(events) > 2 and all(e["action"] == "eintr" and e["rule"] in (1, 2) and e["line"] in (1, 2)
                                    for e in events), events[:3])
     with open(os.path.join(talks, "stdout")) as f:

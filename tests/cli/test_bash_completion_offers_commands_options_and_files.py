@@ -25,7 +25,7 @@ def complete(*words):
     return sorted(set(filter(None, r.stdout.split("\n"))))
 
 
-expect(complete("") == sorted(["run", "check", "suite", "fuzz-to-scenario", "pcap-to-input", "version",
+expect(complete("") == sorted(["run", "check", "suite", "fuzz-to-scenario", "pcap-to-input", "report", "version",
                                "--help", "--version"]), complete(""))
 expect(complete("su") == ["suite"], complete("su"))
 run_opts = complete("run", "-")
@@ -34,6 +34,9 @@ for opt in ("-s", "--scenario", "--seed", "--log", "--summary", "--pcap", "--pca
 expect(complete("suite", "--j") == ["--jobs", "--junit"], complete("suite", "--j"))
 expect(complete("run", "--net", "") == ["kernel", "virtual"], complete("run", "--net", ""))
 expect(complete("pcap-to-input", "x.pcap", "--side", "") == ["client", "server"], "--side values")
+expect(complete("run", "--log-events", "") == ["all", "faults"], complete("run", "--log-events", ""))
+for opt in ("--log", "--pcap", "--scenario", "--title", "--output"):
+    expect(opt in complete("report", "-"), f"report - offers {complete('report', '-')}, not {opt}")
 expect(complete("check", "") == ["a.sf", "b.sf", "sub"], complete("check", ""))
 expect(complete("run", "-s", "") == ["a.sf", "b.sf", "sub"], complete("run", "-s", ""))
 expect(complete("suite", "") == ["c.sfs", "sub"], complete("suite", ""))
