@@ -92,7 +92,8 @@ void sf_trace_connect(struct sf_socket *s, int fd, const struct sockaddr *to, so
 	char line[LINE];
 	int n = sf_log_begin(line, LINE, "connect", fd, s);
 	sf_log_append(line, LINE, &n, ",\"type\":\"%s\"", s->type == SOCK_DGRAM ? "dgram" : "stream");
-	addr_field_sa(line, &n, "to", to, tolen);
+	/* A bad address pointer is the program's (EFAULT): not read. */
+	addr_field_sa(line, &n, "to", result == -EFAULT ? NULL : to, tolen);
 	if (result == 0 || result == -EINPROGRESS)
 		names_fields(line, &n, s);
 	result_field(line, &n, result);
@@ -130,9 +131,13 @@ static long moved(const struct sf_io *io, long result)
 	return sum;
 }
 
-/* The datagram's other end, when the call names one. */
+/* The datagram's other end, when the call names one.  Only after a call
+ * that succeeded: then the kernel has read (or written) the addresses; after
+ * a failure a pointer may be the program's bad one (EFAULT). */
 static void dgram_peer(char *line, int *n, const struct sf_io *io, long result)
 {
+	if (result < 0)
+		return;
 	if (is_send(io->call)) {
 		if (io->to)
 			addr_field_sa(line, n, "peer", io->to, io->tolen);
@@ -140,7 +145,7 @@ static void dgram_peer(char *line, int *n, const struct sf_io *io, long result)
 			addr_field_sa(line, n, "peer", io->msg->msg_name, io->msg->msg_namelen);
 		else if (io->vec && io->vlen && io->vec[0].msg_hdr.msg_name)
 			addr_field_sa(line, n, "peer", io->vec[0].msg_hdr.msg_name, io->vec[0].msg_hdr.msg_namelen);
-	} else if (result >= 0) {
+	} else {
 		if (io->from && io->fromlen)
 			addr_field_sa(line, n, "peer", io->from, *io->fromlen);
 		else if (io->msg && io->msg->msg_name)
