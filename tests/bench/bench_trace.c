@@ -102,14 +102,17 @@ struct run {
 static struct run run_child(const char *self, enum mode m, const char *preload, const char *scenario,
 			    const char *log, const char *trips)
 {
-	char pre[4096], sc[4160], lg[4160], tr[64], out[256];
+	char pre[4096], sc[4160], lg[4160], sm[4160], tr[64], out[256];
 	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", preload);
 	snprintf(sc, sizeof(sc), "SOCKFAULT_SCENARIO=%s", scenario);
 	snprintf(lg, sizeof(lg), "SOCKFAULT_LOG=%s", log);
 	snprintf(tr, sizeof(tr), "SF_BENCH_TRIPS=%s", trips);
+	/* the engaged run's exit summary (its rule never fired) is not ours to print */
+	snprintf(sm, sizeof(sm), "SOCKFAULT_SUMMARY=%s.summary", scenario);
 	const char *env[] = {m == NATIVE ? "LD_PRELOAD" : pre, m == ENGAGED ? sc : "SOCKFAULT_SCENARIO",
 			     m == LOGALL ? lg : "SOCKFAULT_LOG",
-			     m == LOGALL ? "SOCKFAULT_LOG_EVENTS=all" : "SOCKFAULT_LOG_EVENTS", tr, NULL};
+			     m == LOGALL ? "SOCKFAULT_LOG_EVENTS=all" : "SOCKFAULT_LOG_EVENTS",
+			     m == ENGAGED ? sm : "SOCKFAULT_SUMMARY", tr, NULL};
 	char *argv[] = {(char *)self, "--child", NULL};
 	if (m == LOGALL)
 		unlink(log); /* the log appends */
@@ -204,6 +207,9 @@ int main(int argc, char **argv)
 	       (double)bytes / (double)lines);
 	unlink(log);
 	unlink(scenario);
+	char sum[4160];
+	snprintf(sum, sizeof(sum), "%s.summary", scenario);
+	unlink(sum);
 	rmdir(dir);
 	return 0;
 }
