@@ -510,6 +510,7 @@ static void event_line(struct sf_report *r, const struct sf_json *o, const char 
 			uint64_t link = (uint64_t)sf_json_num(o, "link_ns", 0);
 			add_data(r, t, lane, out, (uint64_t)bytes, link);
 			add_data(r, t, tl, out, (uint64_t)bytes, 0);
+			r->ndata_calls++;
 		} else if (bytes == 0 && !out && !dgram) {
 			add_point(r, false, t, lane, SF_MARK_FIN_IN, line, len);
 		} else if (err) {
