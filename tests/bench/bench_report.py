@@ -10,6 +10,7 @@ error, and its fault markers count every fault line of the log.  A
 screenshot of the page is left beside the files.
 
 usage: bench_report.py DIR    (ctest passes the build tree's report-files)
+The run's time against the same workload run natively is printed too.
 Environment (ctest): SF_CLI, SF_LOAD (bench_report_load), SF_SAN_RUNTIME.
 SF_BENCH_EVENTS scales the run (default 1000000 log lines at least).
 Skips (77) without chromium."""
@@ -46,6 +47,13 @@ shot = os.path.join(d, "report.png")
 for p in (log, html, shot):
     if os.path.exists(p):
         os.unlink(p)  # the log appends
+
+# the same workload natively, for the ratio (the standard: against the
+# kernel path, in the same run)
+t = time.monotonic()
+r = subprocess.run([LOAD, str(THREADS), str(CONNS), str(TRIPS)], env=clean_env())
+native_s = time.monotonic() - t
+expect(r.returncode == 0, f"the native run of bench_report_load exited {r.returncode}")
 
 env = clean_env()
 if san:
@@ -94,11 +102,12 @@ with Browser() as b:
 expect(errors == [], f"the page logged errors: {errors}")
 expect(shown == faults, f"the page's fault markers count {shown} faults, the log holds {faults}")
 
-print(f"run: {lines} log lines ({faults} faults, {log_mb:.1f} MB) in {run_s:.1f} s")
+print(f"run: {lines} log lines ({faults} faults, {log_mb:.1f} MB, {1e6 * log_mb / lines:.0f} bytes per line) "
+      f"in {run_s:.1f} s; natively {native_s:.1f} s (ratio {run_s / native_s:.2f})")
 print(f"sockfault report: {report_s:.2f} s, page {html_mb:.2f} MB (target < 50 MB)")
 print(f"browser: ready after {render_ms:.0f} ms (target < 3000 ms; report.js itself {js_ms:.0f} ms), "
       f"{dom} elements")
 print(f"zoom to 40%..45% of the run: {zoom_ms:.0f} ms, {zoom_dom} elements")
 print(f"screenshot: {shot}")
-print(f"summary: events={lines} faults={faults} report_s={report_s:.2f} html_mb={html_mb:.2f} "
+print(f"summary: events={lines} faults={faults} run_ratio={run_s / native_s:.2f} report_s={report_s:.2f} html_mb={html_mb:.2f} "
       f"render_ms={render_ms:.0f} zoom_ms={zoom_ms:.0f}")
