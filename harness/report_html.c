@@ -62,7 +62,7 @@ static void data(const struct sf_report *r, FILE *f)
 	json_string(f, r->scenario_path ? r->scenario_path : "");
 	fprintf(f, ",\"seed\":%" PRIu64 ",\"duration\":%.9g,\"binWidth\":%.9g", r->seed, r->duration, r->bin_width);
 	fprintf(f, ",\"events\":{\"faults\":%zu,\"marks\":%zu,\"data\":%zu}", r->nfault_events, r->nmark_events,
-		r->ndata_events);
+		r->ndata_calls);
 	fputs(",\"lanes\":[", f);
 	for (size_t i = 0; i < r->nlanes; i++) {
 		const struct sf_report_lane *l = &r->lanes[i];

@@ -67,6 +67,8 @@ struct sf_report {
 	struct sf_report_point *marks, *faults;
 	size_t nmarks, marks_cap, nfaults, faults_cap;
 	size_t nfault_events, nmark_events, ndata_events; /* before aggregation */
+	size_t ndata_calls;  /* send/recv calls that moved bytes: ndata_events counts each once per
+	                      * lane it is drawn on (its connection's and its thread's) */
 	char **details;      /* the log lines (JSON) the points refer to */
 	size_t ndetails, details_cap;
 	struct sf_report_rule *rules;
