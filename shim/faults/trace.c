@@ -10,6 +10,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "core/calls.h"
 #include "faults/log.h"
@@ -131,10 +134,36 @@ static long moved(const struct sf_io *io, long result)
 	return sum;
 }
 
+/* Reads n bytes at p of the program's memory without trusting p: a bad
+ * pointer is the program's to have the kernel refuse (EFAULT), not ours to
+ * fault on.  process_vm_readv on ourselves is always permitted. */
+static bool peek(const void *p, void *out, size_t n)
+{
+	int saved = errno;
+	struct iovec local = {out, n}, remote = {(void *)p, n};
+	bool ok = syscall(SYS_process_vm_readv, getpid(), &local, 1UL, &remote, 1UL, 0UL) == (long)n;
+	errno = saved;
+	return ok;
+}
+
+void sf_trace_before(const struct sf_io *io, struct sf_trace_pre *pre)
+{
+	pre->have = false;
+	const socklen_t *len = NULL;
+	if (io->call == SF_CALL_recvfrom && io->from)
+		len = io->fromlen;
+	else if (io->call == SF_CALL_recvmsg && io->msg)
+		len = &io->msg->msg_namelen;
+	else if (io->call == SF_CALL_recvmmsg && io->vec && io->vlen)
+		len = &io->vec[0].msg_hdr.msg_namelen;
+	if (len)
+		pre->have = peek(len, &pre->cap, sizeof(pre->cap));
+}
+
 /* The datagram's other end, when the call names one.  Only after a call
  * that succeeded: then the kernel has read (or written) the addresses; after
  * a failure a pointer may be the program's bad one (EFAULT). */
-static void dgram_peer(char *line, int *n, const struct sf_io *io, long result)
+static void dgram_peer(char *line, int *n, const struct sf_io *io, const struct sf_trace_pre *pre, long result)
 {
 	if (result < 0)
 		return;
@@ -145,18 +174,27 @@ static void dgram_peer(char *line, int *n, const struct sf_io *io, long result)
 			addr_field_sa(line, n, "peer", io->msg->msg_name, io->msg->msg_namelen);
 		else if (io->vec && io->vlen && io->vec[0].msg_hdr.msg_name)
 			addr_field_sa(line, n, "peer", io->vec[0].msg_hdr.msg_name, io->vec[0].msg_hdr.msg_namelen);
-	} else {
-		if (io->from && io->fromlen)
-			addr_field_sa(line, n, "peer", io->from, *io->fromlen);
-		else if (io->msg && io->msg->msg_name)
-			addr_field_sa(line, n, "peer", io->msg->msg_name, io->msg->msg_namelen);
-		else if (io->vec && io->vlen && io->vec[0].msg_hdr.msg_name)
-			addr_field_sa(line, n, "peer", io->vec[0].msg_hdr.msg_name, io->vec[0].msg_hdr.msg_namelen);
+	} else if (pre->have) {
+		/* what the kernel wrote, if it fitted the program's buffer */
+		const struct sockaddr *a = NULL;
+		socklen_t l = 0;
+		if (io->call == SF_CALL_recvfrom && io->from && io->fromlen) {
+			a = io->from;
+			l = *io->fromlen;
+		} else if (io->call == SF_CALL_recvmsg && io->msg && io->msg->msg_name) {
+			a = io->msg->msg_name;
+			l = io->msg->msg_namelen;
+		} else if (io->call == SF_CALL_recvmmsg && io->vec && io->vlen && io->vec[0].msg_hdr.msg_name) {
+			a = io->vec[0].msg_hdr.msg_name;
+			l = io->vec[0].msg_hdr.msg_namelen;
+		}
+		if (a && l <= pre->cap)
+			addr_field_sa(line, n, "peer", a, l);
 	}
 }
 
-void sf_trace_io(struct sf_socket *s, const struct sf_io *io, long result, unsigned link_line, uint64_t link_ns,
-		 bool lost)
+void sf_trace_io(struct sf_socket *s, const struct sf_io *io, const struct sf_trace_pre *pre, long result,
+		 unsigned link_line, uint64_t link_ns, bool lost)
 {
 	/* A non-blocking call that would block moved nothing and says nothing
 	 * about the connection; an event loop makes thousands.  (An injected
@@ -169,7 +207,7 @@ void sf_trace_io(struct sf_socket *s, const struct sf_io *io, long result, unsig
 	if (result >= 0)
 		sf_log_append(line, LINE, &n, ",\"bytes\":%ld", moved(io, result));
 	if (s->type == SOCK_DGRAM)
-		dgram_peer(line, &n, io, result);
+		dgram_peer(line, &n, io, pre, result);
 	if (link_line)
 		sf_log_append(line, LINE, &n, ",\"link\":%u,\"link_ns\":%" PRIu64 "%s", link_line, link_ns,
 			      lost ? ",\"lost\":true" : "");

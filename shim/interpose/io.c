@@ -25,10 +25,15 @@ static long run(struct sf_io *io)
 		sf_socket_put(s);
 		return sf_ret(r);
 	}
+	struct sf_trace_pre pre;
+	if (s->type == SOCK_DGRAM)
+		sf_trace_before(io, &pre);
+	else
+		pre.have = false;
 	sf_vlink_note.line = 0;
 	long r = sf_io(s, io);
 	int saved = errno;
-	sf_trace_io(s, io, r, sf_vlink_note.line, sf_vlink_note.delay_ns, sf_vlink_note.lost);
+	sf_trace_io(s, io, &pre, r, sf_vlink_note.line, sf_vlink_note.delay_ns, sf_vlink_note.lost);
 	errno = saved;
 	sf_socket_put(s);
 	return sf_ret(r);
