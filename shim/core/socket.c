@@ -28,8 +28,13 @@ static unsigned pool_n;                                       /* its length; gua
 void (*sf_vsock_release_fn)(struct sf_vsock *v);
 int (*sf_vsock_name_fn)(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
-/* Numbers for the sockets this process makes (their log identity). */
+/* Numbers for the sockets this process makes, and its pid (their log
+ * identity).  The pid is cached so that making a socket costs no getpid
+ * syscall (glibc no longer caches it): set at the first socket, again in
+ * a fork child (sf_socket_atfork_child); a raw clone() without fork's
+ * handlers would keep its parent's, and its sockets' names would say so. */
 static atomic_ulong serials;
+static atomic_int own_pid;
 
 struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 {
@@ -67,7 +72,12 @@ struct sf_socket *sf_socket_new(int domain, int type, int protocol)
 	atomic_store(&s->cap, NULL);
 	s->next_free = NULL;
 	s->v = NULL;
-	s->origin_pid = (int)getpid();
+	int pid = atomic_load_explicit(&own_pid, memory_order_relaxed);
+	if (!pid) {
+		pid = (int)getpid();
+		atomic_store_explicit(&own_pid, pid, memory_order_relaxed);
+	}
+	s->origin_pid = pid;
 	s->serial = atomic_fetch_add_explicit(&serials, 1, memory_order_relaxed) + 1;
 	/* Publish last: a reader that raced with the previous owner's release
 	 * sees the count go from 0 to 1 only once the fields are set. */
@@ -254,6 +264,9 @@ void sf_socket_atfork_parent(void) { pthread_mutex_unlock(&pool_lock); }
 void sf_socket_atfork_child(bool reinit_locks)
 {
 	pthread_mutex_unlock(&pool_lock);
+	/* the parent's pid was cached, if any socket was made: ours now */
+	if (atomic_load_explicit(&own_pid, memory_order_relaxed))
+		atomic_store_explicit(&own_pid, (int)getpid(), memory_order_relaxed);
 	if (!reinit_locks)
 		return;
 	/* A thread of the parent may have held a socket's lock at fork; it does not

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,12 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER; /* leaf lock */
 static int log_fd = -1;       /* guarded by log_lock */
 static bool log_failed;       /* guarded by log_lock: reported once */
 static bool header_written;   /* guarded by log_lock; false again in a fork child */
+static dev_t log_dev;         /* guarded by log_lock: the file log_fd was opened on */
+static ino_t log_ino;
+/* This thread is inside the locked part of sf_log_write: a signal handler
+ * that makes a traced call (the self-pipe trick over a socketpair) must not
+ * wait for the lock its own thread holds. */
+static __thread bool in_log __attribute__((tls_model("initial-exec")));
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -54,11 +61,11 @@ void sf_log_append(char *line, size_t cap, int *len, const char *fmt, ...)
 void sf_log_addr(const struct sockaddr_storage *a, socklen_t len, char *out, size_t outlen)
 {
 	char host[INET6_ADDRSTRLEN];
-	if (len && a->ss_family == AF_INET) {
+	if (len >= sizeof(struct sockaddr_in) && a->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)a;
 		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
 		snprintf(out, outlen, "\"%s:%u\"", host, ntohs(in->sin_port));
-	} else if (len && a->ss_family == AF_INET6) {
+	} else if (len >= sizeof(struct sockaddr_in6) && a->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)a;
 		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
 		snprintf(out, outlen, "\"[%s]:%u\"", host, ntohs(in6->sin6_port));
@@ -67,18 +74,44 @@ void sf_log_addr(const struct sockaddr_storage *a, socklen_t len, char *out, siz
 	}
 }
 
+/* The length of the valid UTF-8 sequence at s (1..4), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void sf_log_escape(const char *s, char *out, size_t outlen)
 {
+	/* JSON is UTF-8: a byte that does not start a valid sequence (a name
+	 * set with prctl, a path in Latin-1) is written as U+FFFD, and a
+	 * sequence is copied whole or not at all. */
 	size_t o = 0;
-	for (; s && *s && o + 7 < outlen; s++) {
-		unsigned char ch = (unsigned char)*s;
+	for (const unsigned char *p = (const unsigned char *)s; p && *p && o + 7 < outlen;) {
+		unsigned char ch = *p;
 		if (ch == '"' || ch == '\\') {
 			out[o++] = '\\';
 			out[o++] = (char)ch;
+			p++;
 		} else if (ch < 0x20 || ch == 0x7f) {
 			o += (size_t)snprintf(out + o, outlen - o, "\\u%04x", ch);
-		} else {
+			p++;
+		} else if (ch < 0x80) {
 			out[o++] = (char)ch;
+			p++;
+		} else {
+			size_t n = utf8_len(p);
+			if (n) {
+				memcpy(out + o, p, n);
+				o += n;
+				p += n;
+			} else {
+				o += (size_t)snprintf(out + o, outlen - o, "\\ufffd");
+				p++;
+			}
 		}
 	}
 	out[o] = 0;
@@ -133,12 +166,36 @@ static void write_header(void)
 	header_written = true;
 }
 
+/* Whether log_fd is still ours.  The program may have closed it (a daemon's
+ * close-everything loop, close_range, dup2 onto it) and got the number back
+ * for a file of its own, which we must never write into: the descriptor is
+ * checked against the file it was opened on before each line.  Under
+ * log_lock. */
+static bool still_ours(void)
+{
+	struct stat st;
+	return log_fd >= 0 && fstat(log_fd, &st) == 0 && st.st_dev == log_dev && st.st_ino == log_ino;
+}
+
 void sf_log_write(const char *line, size_t n)
 {
 	int saved = errno;
+	if (in_log)
+		return; /* a signal handler interrupted this thread's own line */
 	pthread_mutex_lock(&log_lock);
+	in_log = true;
+	if (log_fd >= 0 && !still_ours())
+		log_fd = -1; /* the number is the program's now: leave it alone */
 	if (log_fd < 0 && !log_failed) {
 		log_fd = open(sf_config.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		struct stat st;
+		if (log_fd >= 0 && fstat(log_fd, &st) == 0) {
+			log_dev = st.st_dev;
+			log_ino = st.st_ino;
+		} else if (log_fd >= 0) {
+			sf_libc()->close(log_fd);
+			log_fd = -1;
+		}
 		if (log_fd < 0) {
 			log_failed = true;
 			sf_env_message("sockfault: SOCKFAULT_LOG=%s: %s", sf_config.log_path, strerror(errno));
@@ -149,12 +206,15 @@ void sf_log_write(const char *line, size_t n)
 			write_header();
 		write_all(log_fd, line, n);
 	}
+	in_log = false;
 	pthread_mutex_unlock(&log_lock);
 	errno = saved;
 }
 
 bool sf_log_has_written(void)
 {
+	if (in_log)
+		return false;
 	pthread_mutex_lock(&log_lock);
 	bool w = header_written;
 	pthread_mutex_unlock(&log_lock);

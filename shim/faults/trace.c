@@ -19,7 +19,9 @@
 
 bool sf_trace_on;
 
-enum { LINE = 1024 };
+/* The longest line: a lookup's name and service (up to 256 bytes each,
+ * escaped) and eight IPv6 addresses fit. */
+enum { LINE = 2048 };
 
 static void result_field(char *line, int *n, long result)
 {
@@ -236,7 +238,7 @@ void sf_trace_close(struct sf_socket *s, int fd)
 
 void sf_trace_lookup(const char *node, const char *service, int result, const struct addrinfo *res)
 {
-	char line[LINE], esc[300];
+	char line[LINE], esc[260];
 	int n = sf_log_begin(line, LINE, "lookup", -1, NULL);
 	sf_log_escape(node ? node : "", esc, sizeof(esc));
 	sf_log_append(line, LINE, &n, ",\"call\":\"getaddrinfo\",\"name\":\"%s\"", esc);
