@@ -33,7 +33,7 @@ static ino_t log_ino;
  * wait for the lock its own thread holds. */
 static __thread bool in_log __attribute__((tls_model("initial-exec")));
 
-static void write_all(int fd, const char *p, size_t n)
+void sf_log_write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = sf_libc()->write(fd, p, n);
@@ -162,7 +162,7 @@ static void write_header(void)
 		      ",\"start_mono\":%" PRIu64 ",\"start_real\":%.6f}\n",
 		      (int)getpid(), (int)getppid(), name, esc, sf_config.seed, sf_config.start_ns, start_real);
 	if (n > 0 && line[n - 1] == '\n')
-		write_all(log_fd, line, (size_t)n);
+		sf_log_write_all(log_fd, line, (size_t)n);
 	header_written = true;
 }
 
@@ -204,7 +204,7 @@ void sf_log_write(const char *line, size_t n)
 	if (log_fd >= 0) {
 		if (!header_written)
 			write_header();
-		write_all(log_fd, line, n);
+		sf_log_write_all(log_fd, line, n);
 	}
 	in_log = false;
 	pthread_mutex_unlock(&log_lock);

@@ -16,6 +16,10 @@
  * writing this process's header first when needed.  Keeps errno. */
 void sf_log_write(const char *line, size_t n);
 
+/* Writes all n bytes to fd through libc (retrying EINTR, giving up on an
+ * error): the log's lines and the summary's. */
+void sf_log_write_all(int fd, const char *p, size_t n);
+
 /* "HOST:PORT" (quoted, IPv6 in brackets) for an AF_INET/AF_INET6 address,
  * else null. */
 void sf_log_addr(const struct sockaddr_storage *a, socklen_t len, char *out, size_t outlen);

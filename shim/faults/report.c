@@ -30,19 +30,6 @@ static uint64_t *base_matched, *base_fired;
 static unsigned base_n;    /* allocated length */
 static unsigned base_used; /* filled (a fork child's); 0 in the first process */
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = sf_libc()->write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
 void sf_report_fault(const struct sf_call_ctx *c, const struct sf_verdict *v, long result)
 {
 	int saved = errno;
@@ -96,7 +83,7 @@ static void summary_line(int fd, const char *fmt, ...)
 	int n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		write_all(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		sf_log_write_all(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 void sf_report_summary(void)
