@@ -125,6 +125,7 @@ static int raw_epoll_pwait(int e, struct epoll_event *ev, int n, int t, const si
 static int raw_epoll_wait(int e, struct epoll_event *ev, int n, int t) { return raw_epoll_pwait(e, ev, n, t, NULL); }
 static int raw_epoll_pwait2(int e, struct epoll_event *ev, int n, const struct timespec *t, const sigset_t *s) { return (int)syscall(SYS_epoll_pwait2, e, ev, n, t, s, _NSIG / 8); }
 static pid_t raw_fork(void) { return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); }
+static void raw__exit(int s) { syscall(SYS_exit_group, s); }
 #define raw_fcntl64 raw_fcntl
 
 static const struct sf_syscalls raw_table = {

@@ -62,6 +62,7 @@
 	X(int, epoll_pwait, (int e, struct epoll_event *ev, int n, int t, const sigset_t *s)) \
 	X(int, epoll_pwait2, (int e, struct epoll_event *ev, int n, const struct timespec *t, const sigset_t *s)) \
 	X(pid_t, fork, (void))                                                          \
+	X(void, _exit, (int s))                                                         \
 	X(int, getaddrinfo, (const char *n, const char *s, const struct addrinfo *h, struct addrinfo **r)) \
 	X(void, freeaddrinfo, (struct addrinfo *ai))                                    \
 	X(const char *, gai_strerror, (int e))                                          \

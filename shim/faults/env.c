@@ -115,13 +115,16 @@ int sf_env_load(void)
 				return -1;
 		} else if (IS("SOCKFAULT_PCAP_MTU"))
 			mtu = v;
-		else if (IS("SOCKFAULT_FUZZ")) {
+		else if (IS("SOCKFAULT_VNET")) {
+			/* the shared network's file, set by the shim for the
+			 * processes a run starts (vnet.c checks it) */
+		} else if (IS("SOCKFAULT_FUZZ")) {
 			if (keep("SOCKFAULT_FUZZ", v, &c->fuzz_path) != 0)
 				return -1;
 		} else {
 			sf_env_message("sockfault: %.*s: unknown variable (known: SOCKFAULT_SCENARIO, "
 				       "SOCKFAULT_SEED, SOCKFAULT_NET, SOCKFAULT_LOG, SOCKFAULT_LOG_EVENTS, SOCKFAULT_SUMMARY, "
-				       "SOCKFAULT_PCAP, SOCKFAULT_PCAP_MTU, SOCKFAULT_FUZZ, SOCKFAULT_RUN_PID)",
+				       "SOCKFAULT_PCAP, SOCKFAULT_PCAP_MTU, SOCKFAULT_FUZZ, SOCKFAULT_RUN_PID, SOCKFAULT_VNET)",
 				       (int)nlen, *e);
 			return -1;
 		}
@@ -171,8 +174,16 @@ int sf_env_load(void)
 			c->net = SF_NET_KERNEL;
 		} else if (strcmp(net, "virtual") == 0) {
 			c->net = SF_NET_VIRTUAL;
+		} else if (strncmp(net, "virtual:", 8) == 0) {
+			if (!sf_net_name_ok(net + 8)) {
+				sf_env_message("sockfault: SOCKFAULT_NET='%s': a network name is 1 to 64 of A-Z a-z 0-9 . _ -, "
+					       "not starting with '.'", net);
+				return -1;
+			}
+			c->net = SF_NET_VIRTUAL;
+			c->net_name = net + 8;
 		} else {
-			sf_env_message("sockfault: SOCKFAULT_NET='%s': expected 'kernel' or 'virtual'", net);
+			sf_env_message("sockfault: SOCKFAULT_NET='%s': expected 'kernel', 'virtual' or 'virtual:NAME'", net);
 			return -1;
 		}
 	}
@@ -204,6 +215,20 @@ int sf_env_load(void)
 		c->has_scenario = true;
 	}
 	return 0;
+}
+
+bool sf_net_name_ok(const char *name)
+{
+	size_t n = 0;
+	if (name[0] == '.')
+		return false;
+	for (; name[n]; n++) {
+		char ch = name[n];
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+		      ch == '_' || ch == '-'))
+			return false;
+	}
+	return n >= 1 && n <= 64;
 }
 
 bool sf_env_engaged(void)

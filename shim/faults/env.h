@@ -28,6 +28,7 @@ struct sf_config {
 	struct sf_scenario scenario;
 	uint64_t seed;          /* SOCKFAULT_SEED, else the scenario's, else 0 */
 	enum sf_net net;        /* SOCKFAULT_NET, else the scenario's */
+	const char *net_name;   /* SOCKFAULT_NET=virtual:NAME: a network joined by name */
 	const char *log_path;   /* SOCKFAULT_LOG: JSON lines, one per fault */
 	bool log_all;           /* SOCKFAULT_LOG_EVENTS=all: every socket event too (trace.c) */
 	const char *summary_path; /* SOCKFAULT_SUMMARY: exit summary (default stderr) */
@@ -43,6 +44,9 @@ extern struct sf_config sf_config;
 /* Reads the environment and the scenario.  On bad input prints one line
  * naming the variable (or FILE:LINE:COL for the scenario) and returns -1. */
 int sf_env_load(void);
+/* A network name (SOCKFAULT_NET=virtual:NAME): 1-64 of [A-Za-z0-9._-],
+ * not starting with '.' (it names a file: no '/', no "..", no hidden). */
+bool sf_net_name_ok(const char *name);
 
 /* Whether data calls must go through the shim's slow path. */
 bool sf_env_engaged(void);

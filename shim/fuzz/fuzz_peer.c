@@ -288,7 +288,7 @@ static bool advance(void)
 		if (fz.started) {
 			/* Done once the program accepted (or the listener dropped it). */
 			struct sf_vsock *s = *pp ? (*pp)->peer : NULL;
-			if (s && s->sig < 0 && !s->released && !(*pp)->reset)
+			if (s && !s->paired && !s->released && !(*pp)->reset)
 				return false;
 			fz.started = false;
 			fz.pc++;

@@ -18,7 +18,7 @@
 static void switch_to_virtual(void)
 {
 	sf_config.net = SF_NET_VIRTUAL;
-	sf_vnet_init();
+	sf_vnet_init(false);
 	sf_fuzz_inprocess = true;
 	sf_fuzz_peer_plug();
 	sf_engaged = true;

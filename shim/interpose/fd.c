@@ -145,8 +145,36 @@ SF_EXPORT int ioctl(int fd, unsigned long req, ...)
 
 SF_EXPORT pid_t fork(void)
 {
+	/* A shared virtual network holds VPROC_MAX processes: one more is
+	 * refused as the kernel refuses a process over RLIMIT_NPROC. */
+	if (sf_unlikely(sf_vnet_on) && !sf_vnet_fork_possible()) {
+		errno = EAGAIN;
+		return -1;
+	}
 	pid_t pid = sf_libc()->fork();
-	if (pid == 0)
+	if (pid == 0) {
 		sf_after_fork_child();
+	} else if (sf_unlikely(sf_vnet_on)) {
+		int saved = errno;
+		sf_vnet_fork_done(pid);
+		errno = saved;
+	}
 	return pid;
+}
+
+/* A process that ends with _exit (a fork child's usual end) runs no
+ * destructor: it leaves the shared network here, so that its sockets close
+ * now, as the kernel closes them at exit, rather than when another member
+ * notices it is gone. */
+SF_EXPORT _Noreturn void _exit(int status)
+{
+	if (sf_unlikely(sf_vnet_on))
+		sf_vnet_exit();
+	sf_libc()->_exit(status);
+	__builtin_unreachable();
+}
+
+SF_EXPORT _Noreturn void _Exit(int status)
+{
+	_exit(status);
 }

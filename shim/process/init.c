@@ -61,8 +61,10 @@ __attribute__((constructor)) static void sf_init(void)
 		sf_socket_release_hook = sf_capsock_release;
 		sf_vnet_capture_enable();
 	}
-	if (sf_config.net == SF_NET_VIRTUAL)
-		sf_vnet_init();
+	/* Fuzz-peer mode keeps its network private: a fork server's
+	 * children each run an input on their own copy. */
+	if (sf_config.net == SF_NET_VIRTUAL && sf_vnet_init(!sf_config.fuzz_path) != 0)
+		_exit(2);
 	sf_fuzz_peer_init();
 	sf_trace_on = sf_config.log_all;
 	sf_engaged = sf_env_engaged();
@@ -79,5 +81,6 @@ __attribute__((destructor)) static void sf_fini(void)
 	if (sf_trace_on)
 		sf_report_exit_counts();
 	sf_report_summary();
+	sf_vnet_exit();
 	sf_depth--;
 }

@@ -3,6 +3,7 @@
  * or recv (vbuf_write, vbuf_read) may run without it, one writer and one
  * reader at a time, as struct vbuf explains. */
 #include "vnet/vbuf.h"
+#include "vnet/vnet_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,13 +13,13 @@ int vbuf_reserve(struct vbuf *b, size_t cap)
 {
 	if (b->cap >= cap)
 		return 0;
-	unsigned char *d = malloc(cap);
+	unsigned char *d = vmem_alloc(cap, false);
 	if (!d)
 		return -ENOMEM;
 	/* Linearise the old contents. */
 	for (size_t i = 0, p = b->head; i < b->len; i++, p = p + 1 == b->cap ? 0 : p + 1)
 		d[i] = b->data[p];
-	free(b->data);
+	vmem_free(b->data);
 	b->data = d;
 	b->cap = cap;
 	b->head = 0;
@@ -120,7 +121,7 @@ size_t vbuf_get_iov(struct vbuf *b, const struct iovec *iov, int cnt, size_t max
 
 void vbuf_free(struct vbuf *b)
 {
-	free(b->data);
+	vmem_free(b->data);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -118,7 +118,7 @@ bool sf_vsock_close_resets(struct sf_vsock *v)
 {
 	vnet_lock();
 	/* vtcp_release: unread data, or SO_LINGER with a zero timeout. */
-	bool r = v->type == SOCK_STREAM && v->owner == vnet_pid && v->state == VS_CONNECTED && v->peer &&
+	bool r = v->type == SOCK_STREAM && !vsock_orphan(v) && v->state == VS_CONNECTED && v->peer &&
 		 (v->rx.len || (v->linger_on && v->linger_secs == 0));
 	vnet_unlock();
 	return r;

@@ -72,7 +72,9 @@ struct inflight {
 };
 
 struct vlink_rx {
-	const struct sf_link *link;
+	/* The link line, as its index + 1 into the scenario (0: none): each
+	 * process of a shared network has its own copy of the scenario. */
+	unsigned link1;
 	struct sf_vsock *v;        /* the receiving socket (owner) */
 	/* Stream. */
 	uint64_t in;               /* bytes ever put in v->rx through vlink_tcp_sent */
@@ -95,6 +97,11 @@ struct vlink_rx {
 	bool queued;
 	struct vlink_rx *pnext;
 };
+
+static inline const struct sf_link *klink(const struct vlink_rx *k)
+{
+	return k->link1 ? &sf_config.scenario.links[k->link1 - 1] : NULL;
+}
 
 /* Granularity of bandwidth-limited streams: a piece's bytes arrive
  * together.  16 KiB at 1 MiB/s is 16 ms; smaller rates make smaller pieces
@@ -308,8 +315,8 @@ static uint64_t advance(struct vlink_rx *k, uint64_t now)
 		if (!v->released && vudp_deliver(v, f->d))
 			arrived = true;
 		else
-			free(f->d); /* the receiver's queue is full, or it is gone */
-		free(f);
+			vmem_free(f->d); /* the receiver's queue is full, or it is gone */
+		vmem_free(f);
 	}
 	if (k->dg && k->dg->at < next)
 		next = k->dg->at;
@@ -344,14 +351,17 @@ static void *timer_main(void *arg)
 		struct sf_vsock *w = vwait_take_wake();
 		if (w)
 			vwait_deferred_wake(w);
-		TSAN_RELEASE(&sf_vnet_lock);
+		TSAN_RELEASE(sf_vnet_lock);
+		int r;
 		if (next == UINT64_MAX) {
-			pthread_cond_wait(&timer_cond, &sf_vnet_lock);
+			r = pthread_cond_wait(&timer_cond, sf_vnet_lock);
 		} else {
 			struct timespec ts = {(time_t)(next / 1000000000u), (long)(next % 1000000000u)};
-			pthread_cond_timedwait(&timer_cond, &sf_vnet_lock, &ts);
+			r = pthread_cond_timedwait(&timer_cond, sf_vnet_lock, &ts);
 		}
-		TSAN_ACQUIRE(&sf_vnet_lock);
+		if (r == EOWNERDEAD) /* a member died holding the shared lock */
+			vnet_recover();
+		TSAN_ACQUIRE(sf_vnet_lock);
 	}
 	return NULL;
 }
@@ -364,12 +374,12 @@ static struct vlink_rx *state_for(struct sf_vsock *v, const struct sf_link *l, b
 {
 	struct vlink_rx *k = v->lk;
 	if (!k) {
-		if (!(k = calloc(1, sizeof(*k))))
+		if (!(k = vmem_alloc(sizeof(*k), true)))
 			return NULL;
 		k->v = v;
 		v->lk = k;
 	}
-	k->link = l;
+	k->link1 = l ? (unsigned)(l - sf_config.scenario.links) + 1 : 0;
 	if (fresh_stream) {
 		k->in = k->delivered = 0;
 		k->mhead = k->mlen = 0;
@@ -385,11 +395,11 @@ void vlink_free(struct sf_vsock *v)
 	v->lk = NULL;
 	for (struct inflight *f = k->dg, *n; f; f = n) {
 		n = f->next;
-		free(f->d);
-		free(f);
+		vmem_free(f->d);
+		vmem_free(f);
 	}
-	free(k->marks);
-	free(k);
+	vmem_free(k->marks);
+	vmem_free(k);
 }
 
 void vlink_atfork_child(void)
@@ -423,9 +433,9 @@ bool vlink_tcp_connect(struct sf_vsock *c, struct sf_vsock *s, struct sf_vsock *
 	struct vlink_rx *kc = state_for(c, ln, true), *ks = state_for(s, ln, true);
 	if (!kc || !ks) {
 		if (kc)
-			kc->link = NULL;
+			kc->link1 = 0;
 		if (ks)
-			ks->link = NULL;
+			ks->link1 = 0;
 		return false; /* out of memory: this connection has no delays */
 	}
 	uint64_t d = draw(ln), there = one_way(ln, d, U_JITTER), back = one_way(ln, d, U_JITTER2);
@@ -475,7 +485,7 @@ int vlink_connect_wait(struct sf_vsock *c, uint64_t deadline)
 bool vlink_tcp_sent(struct sf_vsock *to, size_t n)
 {
 	struct vlink_rx *k = to->lk;
-	const struct sf_link *l = k->link;
+	const struct sf_link *l = klink(k);
 	uint64_t start_off = k->in;
 	k->in += n;
 	if (!l) {
@@ -517,7 +527,7 @@ bool vlink_tcp_sent(struct sf_vsock *to, size_t n)
 		}
 		if (k->mlen == k->mcap) {
 			size_t cap = k->mcap ? k->mcap * 2 : 16;
-			struct mark *m = malloc(cap * sizeof(*m));
+			struct mark *m = vmem_alloc(cap * sizeof(*m), false);
 			if (!m) {
 				/* Out of memory: these bytes ride on the last mark. */
 				if (k->mlen) {
@@ -531,7 +541,7 @@ bool vlink_tcp_sent(struct sf_vsock *to, size_t n)
 			}
 			for (size_t i = 0; i < k->mlen; i++)
 				m[i] = k->marks[(k->mhead + i) % k->mcap];
-			free(k->marks);
+			vmem_free(k->marks);
 			k->marks = m;
 			k->mcap = cap;
 			k->mhead = 0;
@@ -575,7 +585,7 @@ size_t vlink_tcp_ready(const struct sf_vsock *v)
  * (schedule may deliver at once). */
 static uint64_t control_at(struct vlink_rx *k)
 {
-	const struct sf_link *l = k->link;
+	const struct sf_link *l = klink(k);
 	if (!l)
 		return 0;
 	uint64_t at = sf_now_ns() + one_way(l, draw(l), U_JITTER);
@@ -663,9 +673,9 @@ bool vlink_answer(struct sf_vsock *v, const struct vaddr *src, const struct vadd
 
 static void insert(struct vlink_rx *k, struct vdgram *d, uint64_t at)
 {
-	struct inflight *f = malloc(sizeof(*f));
+	struct inflight *f = vmem_alloc(sizeof(*f), false);
 	if (!f) {
-		free(d); /* the network lost it */
+		vmem_free(d); /* the network lost it */
 		return;
 	}
 	f->at = at;
@@ -690,13 +700,13 @@ bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *
 		struct iovec iov = {d->data, d->len};
 		sf_vlink_note = (struct sf_vlink_note){l->line, 0, true};
 		vcap_undelivered(sender, from, dst, &iov, 1, d->len);
-		free(d);
+		vmem_free(d);
 		return true;
 	}
 	struct vlink_rx *k = o->lk ? o->lk : state_for(o, l, false);
 	struct vdgram *dup = NULL;
 	if (l->duplicate > 0 && uniform(r, U_DUP) < l->duplicate) {
-		dup = malloc(sizeof(*dup) + d->len + 1);
+		dup = vmem_alloc(sizeof(*dup) + d->len + 1, false);
 		if (dup)
 			memcpy(dup, d, sizeof(*dup) + d->len);
 	}
@@ -717,7 +727,7 @@ bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *
 		if (vudp_deliver(o, d))
 			arrived = true;
 		else
-			free(d);
+			vmem_free(d);
 	} else {
 		insert(k, d, at);
 	}
@@ -726,7 +736,7 @@ bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *
 			if (vudp_deliver(o, dup))
 				arrived = true;
 			else
-				free(dup);
+				vmem_free(dup);
 		} else {
 			insert(k, dup, at2);
 		}

@@ -6,6 +6,7 @@
 #include "vnet/vnet_impl.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -16,9 +17,12 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <linux/sockios.h>
 #include <unistd.h>
 
@@ -37,26 +41,63 @@ pid_t vnet_pid;
  * Debian's): setsockopt(SO_SNDBUF/SO_RCVBUF) clamps to them, then doubles. */
 int sf_vnet_wmem_max = 212992, sf_vnet_rmem_max = 212992;
 
-/* Adaptive: critical sections are short (a copy, a few flags), so a
- * contending thread spins briefly before it sleeps (fewer futex calls). */
-pthread_mutex_t sf_vnet_lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
-static struct sf_vsock *all;     /* guarded by sf_vnet_lock */
-static unsigned nall;            /* guarded by sf_vnet_lock */
-static uint16_t next_ephemeral;  /* guarded by sf_vnet_lock */
+/* The private network's lock.  Adaptive: critical sections are short (a
+ * copy, a few flags), so a contending thread spins briefly before it
+ * sleeps (fewer futex calls).  A shared network uses its mapping's robust,
+ * process-shared mutex instead (varena.h), spun on the same way. */
+static pthread_mutex_t private_lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
+pthread_mutex_t *sf_vnet_lock = &private_lock; /* set by sf_vnet_init, before any thread */
+static struct vnet_tables private_tab;
+/* The tables: the mapping's or private_tab; set by sf_vnet_init.  Their
+ * contents are guarded by the network lock. */
+static struct vnet_tables *T = &private_tab;
 static int hidden_base = -1;     /* guarded by sf_vnet_lock; see vsock_make_fds */
 static _Atomic unsigned char *hidden_map; /* written once by the constructor; see hidden_mark */
+/* When the shared network was last searched for members that died
+ * (CLOCK_MONOTONIC ns; under the lock). */
+static uint64_t last_reap;
+#define REAP_NS 20000000u
+
+static void reap(void);
+static void drain_closeq(void);
+static void close_sigs(struct sf_vsock *v);
+
+static void shared_lock(void)
+{
+	pthread_mutex_t *m = sf_vnet_lock;
+	int r = EBUSY;
+	/* The robust mutex does not spin: a short one here (see above). */
+	for (int i = 0; i < 100 && (r = pthread_mutex_trylock(m)) == EBUSY; i++)
+		__builtin_ia32_pause();
+	if (r == EBUSY)
+		r = pthread_mutex_lock(m);
+	if (r == EOWNERDEAD) {
+		pthread_mutex_consistent(m);
+		vnet_recover();
+	}
+	if (vnet_sh->procs[vnet_slot].nclose)
+		drain_closeq();
+	uint64_t now = sf_now_ns();
+	if (now - last_reap > REAP_NS) {
+		last_reap = now;
+		reap();
+	}
+}
 
 void vnet_lock(void)
 {
-	pthread_mutex_lock(&sf_vnet_lock);
-	TSAN_ACQUIRE(&sf_vnet_lock);
+	if (vnet_sh)
+		shared_lock();
+	else
+		pthread_mutex_lock(sf_vnet_lock);
+	TSAN_ACQUIRE(sf_vnet_lock);
 }
 
 void vnet_unlock(void)
 {
 	struct sf_vsock *w = vwait_take_wake();
-	TSAN_RELEASE(&sf_vnet_lock);
-	pthread_mutex_unlock(&sf_vnet_lock);
+	TSAN_RELEASE(sf_vnet_lock);
+	pthread_mutex_unlock(sf_vnet_lock);
 	if (w)
 		vwait_deferred_wake(w);
 }
@@ -76,18 +117,25 @@ static int read_sysctl(const char *path, int dflt)
 static void release_hook(struct sf_vsock *v);
 static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
-void sf_vnet_init(void)
+static int open_shared(void);
+
+int sf_vnet_init(bool shared)
 {
 	sf_vnet_on = true;
 	sf_vnet_wmem_max = read_sysctl("/proc/sys/net/core/wmem_max", 212992);
 	sf_vnet_rmem_max = read_sysctl("/proc/sys/net/core/rmem_max", 212992);
 	vnet_pid = getpid();
-	next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
-	hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
+	if (!hidden_map)
+		hidden_map = calloc(SF_FD_MAX / 8, 1); /* without it: no protection */
 	vwait_init();
 	vlink_init();
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
+	if (!shared) {
+		T->next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
+		return 0;
+	}
+	return open_shared();
 }
 
 bool sf_vnet_handles(int domain, int type, int protocol)
@@ -251,7 +299,7 @@ static bool conflicts(const struct sf_vsock *v, const struct sf_vsock *o)
 
 static bool port_free(struct sf_vsock *v)
 {
-	for (struct sf_vsock *o = all; o; o = o->all_next)
+	for (struct sf_vsock *o = T->all; o; o = o->all_next)
 		if (conflicts(v, o))
 			return false;
 	return true;
@@ -262,7 +310,7 @@ static bool port_free(struct sf_vsock *v)
  * walk goes on from the successor saved before it. */
 static void reap_time_wait(uint64_t now)
 {
-	for (struct sf_vsock *o = all, *next; o; o = next) {
+	for (struct sf_vsock *o = T->all, *next; o; o = next) {
 		next = o->all_next;
 		if (o->released && o->tw_until && o->tw_until <= now) {
 			o->tw_until = 0;
@@ -277,13 +325,14 @@ void vnet_end_time_wait(void)
 	reap_time_wait(UINT64_MAX);
 }
 
-/* A socket keeps its `sig` end exactly while some fd of the program refers
- * to it (sf_vsock_release closes it), so the list says whether the fd
- * table has virtual entries without a walk over the table. */
+/* A socket keeps its pair exactly while some fd of the program refers to
+ * it (sf_vsock_release closes it), so the list says whether the fd table
+ * has virtual entries without a walk over the table (the in-process
+ * library's question: a private network). */
 bool vnet_open_fds(void)
 {
-	for (struct sf_vsock *o = all; o; o = o->all_next)
-		if (o->sig >= 0)
+	for (struct sf_vsock *o = T->all; o; o = o->all_next)
+		if (o->paired)
 			return true;
 	return false;
 }
@@ -305,9 +354,9 @@ int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bi
 		/* ip_local_port_range 32768-60999. */
 		bool found = false;
 		for (unsigned i = 0; i < 28232 && !found; i++) {
-			if (next_ephemeral < 32768 || next_ephemeral > 60999)
-				next_ephemeral = 32768;
-			v->local.port = next_ephemeral++;
+			if (T->next_ephemeral < 32768 || T->next_ephemeral > 60999)
+				T->next_ephemeral = 32768;
+			v->local.port = T->next_ephemeral++;
 			found = port_free(v);
 		}
 		if (!found) {
@@ -325,12 +374,12 @@ int vnet_bind_locked(struct sf_vsock *v, const struct vaddr *a, bool explicit_bi
 
 struct sf_vsock *vnet_first(void)
 {
-	return all;
+	return T->all;
 }
 
 bool vnet_listen_conflict(const struct sf_vsock *v)
 {
-	for (struct sf_vsock *o = all; o; o = o->all_next)
+	for (struct sf_vsock *o = T->all; o; o = o->all_next)
 		if (o != v && o->state == VS_LISTEN && !o->released && o->type == v->type &&
 		    o->local.port == v->local.port && overlap(v, o) && !(v->reuseport && o->reuseport))
 			return true;
@@ -355,12 +404,12 @@ struct sf_vsock *vnet_find(int type, const struct vaddr *dst, bool listening)
 {
 	struct sf_vsock *wild = NULL;
 	bool d4 = vaddr_is_v4(dst);
-	for (struct sf_vsock *o = all; o; o = o->all_next) {
+	for (struct sf_vsock *o = T->all; o; o = o->all_next) {
 		if (o->type != type || !o->bound || o->released || o->local.port != dst->port)
 			continue;
 		if (listening && o->state != VS_LISTEN)
 			continue;
-		if (!listening && o->sig < 0)
+		if (!listening && !o->paired)
 			continue;
 		if (memcmp(&o->local.ip, &dst->ip, 16) == 0)
 			return o;
@@ -442,8 +491,8 @@ static void pool_drop(void)
 static void pool_put(struct sf_vsock *v)
 {
 	const struct sf_syscalls *libc = sf_libc();
-	bool ok = v->pool_prog >= 0 && v->sig >= 0 && npool < POOL_MAX && !v->kernel_epoll &&
-		  v->owner == vnet_pid && sf_vnet_pool_pairs;
+	bool ok = v->pool_prog >= 0 && v->sig_at[0] >= 0 && npool < POOL_MAX && !v->kernel_epoll &&
+		  !vsock_orphan(v) && sf_vnet_pool_pairs;
 	if (ok && v->tok) {
 		char c[64];
 		ssize_t want = 1 + v->tok_extra;
@@ -451,7 +500,7 @@ static void pool_put(struct sf_vsock *v)
 	}
 	if (ok && v->full) {
 		char buf[8192]; /* more than the 4.5 KB the fill leaves: one call */
-		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
+		while (libc->recv(v->sig_at[0], buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
 			;
 	}
 	/* The file's flags, which the program's fcntl may have changed (the
@@ -461,16 +510,16 @@ static void pool_put(struct sf_vsock *v)
 		ok = false;
 	if (ok) {
 		pool[npool].prog = v->pool_prog;
-		pool[npool].sig = v->sig;
+		pool[npool].sig = v->sig_at[0];
 		pool[npool].nb = (fl & O_NONBLOCK) != 0;
 		npool++;
 	} else {
 		if (v->pool_prog >= 0)
 			hidden_close(v->pool_prog);
-		if (v->sig >= 0)
-			hidden_close(v->sig);
+		if (v->sig_at[0] >= 0)
+			hidden_close(v->sig_at[0]);
 	}
-	v->pool_prog = v->sig = -1;
+	v->pool_prog = v->sig_at[0] = -1;
 }
 
 void sf_vnet_evict(int fd)
@@ -478,8 +527,9 @@ void sf_vnet_evict(int fd)
 	vnet_lock();
 	if (sf_vnet_is_hidden(fd))
 		pool_drop();
-	for (struct sf_vsock *v = all; v && sf_vnet_is_hidden(fd); v = v->all_next) {
-		int *slot = v->sig == fd ? &v->sig : v->pool_prog == fd ? &v->pool_prog : NULL;
+	for (struct sf_vsock *v = T->all; v && sf_vnet_is_hidden(fd); v = v->all_next) {
+		int *mine = &v->sig_at[vnet_slot];
+		int *slot = *mine == fd ? mine : v->pool_prog == fd ? &v->pool_prog : NULL;
 		if (!slot)
 			continue;
 		int base = hidden_base > 0 ? hidden_base : 3;
@@ -504,9 +554,10 @@ int sf_vnet_close_range(unsigned first, unsigned last, int flags)
 	pool_drop();
 	for (;;) {
 		unsigned next = UINT32_MAX;
-		for (struct sf_vsock *v = all; v; v = v->all_next) {
-			if (v->sig >= 0 && (unsigned)v->sig >= from && (unsigned)v->sig <= last && (unsigned)v->sig < next)
-				next = (unsigned)v->sig;
+		for (struct sf_vsock *v = T->all; v; v = v->all_next) {
+			int sig = v->sig_at[vnet_slot];
+			if (sig >= 0 && (unsigned)sig >= from && (unsigned)sig <= last && (unsigned)sig < next)
+				next = (unsigned)sig;
 			if (v->pool_prog >= 0 && (unsigned)v->pool_prog >= from && (unsigned)v->pool_prog <= last &&
 			    (unsigned)v->pool_prog < next)
 				next = (unsigned)v->pool_prog;
@@ -529,24 +580,25 @@ int sf_vnet_close_range(unsigned first, unsigned last, int flags)
 
 struct sf_vsock *vsock_new(int domain, int type, int protocol)
 {
-	struct sf_vsock *v = calloc(1, sizeof(*v));
+	struct sf_vsock *v = vmem_alloc(sizeof(*v), true);
 	if (!v)
 		return NULL;
 	v->domain = domain;
 	v->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	v->protocol = protocol ? protocol : (v->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
-	v->owner = vnet_pid;
-	v->sig = -1;
+	v->owner = vnet_sh ? 0 : vnet_pid;
+	for (int i = 0; i < VPROC_MAX; i++)
+		v->sig_at[i] = -1;
 	v->pool_prog = -1;
 	v->refs = 1;
 	/* tcp_wmem/tcp_rmem defaults for TCP, wmem/rmem_default for UDP. */
 	v->sndbuf = v->type == SOCK_STREAM ? 16384 : 212992;
 	v->rcvbuf = v->type == SOCK_STREAM ? 131072 : 212992;
-	v->all_next = all;
-	if (all)
-		all->all_prev = v;
-	all = v;
-	nall++;
+	v->all_next = T->all;
+	if (T->all)
+		T->all->all_prev = v;
+	T->all = v;
+	T->nall++;
 	return v;
 }
 
@@ -557,12 +609,11 @@ void vsock_unref(struct sf_vsock *v)
 	if (v->all_prev)
 		v->all_prev->all_next = v->all_next;
 	else
-		all = v->all_next;
+		T->all = v->all_next;
 	if (v->all_next)
 		v->all_next->all_prev = v->all_prev;
-	nall--;
-	if (v->sig >= 0)
-		hidden_close(v->sig);
+	T->nall--;
+	close_sigs(v);
 	if (v->pool_prog >= 0)
 		hidden_close(v->pool_prog);
 	vbuf_free(&v->rx);
@@ -570,10 +621,10 @@ void vsock_unref(struct sf_vsock *v)
 		vlink_free(v);
 	for (struct vdgram *d = v->dq_head, *n; d; d = n) {
 		n = d->next;
-		free(d);
+		vmem_free(d);
 	}
 	vwait_free(v);
-	free(v);
+	vmem_free(v);
 }
 
 /* The program end gets the lowest free number (as socket() would); the
@@ -606,7 +657,8 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 		}
 		npool--;
 		v->pool_prog = pool[k].prog;
-		v->sig = pool[k].sig;
+		v->sig_at[0] = pool[k].sig;
+		v->paired = true;
 		v->tok = v->full = false;
 		v->tok_extra = 0;
 		atomic_store(&v->nonblock, nb);
@@ -625,8 +677,15 @@ int vsock_make_fds(struct sf_vsock *v, int flags)
 	} else {
 		libc->fcntl(sv[1], F_SETFD, FD_CLOEXEC);
 	}
-	v->sig = sv[1];
+	v->sig_at[vnet_slot] = sv[1];
+	v->paired = true;
+	v->procs |= 1ull << vnet_slot;
 	hidden_mark(sv[1], true);
+	if (vnet_sh) {
+		struct stat st;
+		v->prog_ino = fstat(sv[0], &st) == 0 ? (unsigned long)st.st_ino : 0;
+		v->sig_ino = fstat(sv[1], &st) == 0 ? (unsigned long)st.st_ino : 0;
+	}
 	if (sf_vnet_pool_pairs && hi >= 0) {
 		/* The pool's copy of the program end (see pool_put). */
 		v->pool_prog = libc->fcntl(sv[0], F_DUPFD_CLOEXEC, hidden_base);
@@ -700,28 +759,50 @@ out:
 	return fd;
 }
 
-void sf_vsock_release(struct sf_vsock *v)
+/* Every descriptor of v in every process is closed: what close(2) of the
+ * last one does. */
+static void release_locked(struct sf_vsock *v)
 {
-	vnet_lock();
 	v->released = true;
-	if (v->owner == vnet_pid) {
+	if (!vsock_orphan(v)) {
 		if (v->type == SOCK_STREAM)
 			vtcp_release(v);
 		else
 			vudp_release(v);
 	}
-	vwait_release(v);
 	/* Nothing waits on a released socket's fds any more. */
 	if (v->pool_prog >= 0)
 		pool_put(v);
-	if (v->sig >= 0)
-		hidden_close(v->sig);
-	v->sig = -1;
+	close_sigs(v);
+	v->paired = false;
 	if (!v->rx.wbusy) /* else the writer's reference frees it (vsock_unref) */
 		vbuf_free(&v->rx);
 	if (!v->tw_until)
 		v->bound = false;
 	vsock_unref(v);
+}
+
+/* Slot s holds no descriptor of v any more (its last one closed, it
+ * exited or died, or exec closed it); the socket goes with the last
+ * holder, as a file goes with its last descriptor. */
+static void drop_member(struct sf_vsock *v, int s)
+{
+	v->procs &= ~(1ull << s);
+	if (v->procs && vnet_sh)
+		return;
+	release_locked(v);
+}
+
+void sf_vsock_release(struct sf_vsock *v)
+{
+	vnet_lock();
+	vwait_release(v); /* our epoll records of it */
+	if (vnet_sh && v->sig_at[vnet_slot] >= 0 && (v->procs & ~(1ull << vnet_slot))) {
+		/* Others hold it: our copy of the shim's end is not needed. */
+		hidden_close(v->sig_at[vnet_slot]);
+		v->sig_at[vnet_slot] = -1;
+	}
+	drop_member(v, vnet_slot);
 	vnet_unlock();
 }
 
@@ -730,7 +811,7 @@ void sf_vsock_release(struct sf_vsock *v)
 /* A copy of the network that fork left in a child (see atfork_child). */
 static bool orphan(const struct sf_vsock *v)
 {
-	return v->owner != vnet_pid;
+	return vsock_orphan(v);
 }
 
 int sf_vsock_bind(struct sf_vsock *v, const struct sockaddr *addr, socklen_t len)
@@ -1378,7 +1459,13 @@ int sf_vsock_validate(struct sf_vsock *v, const char **why)
 	CHECK(v->qlen >= 0 && (v->qlen == 0) == (v->q_head == NULL));
 	CHECK(v->waiters >= 0 && v->rx_waiters >= 0 && v->rx_waiters <= v->waiters);
 	CHECK(v->sndbuf > 0 && v->rcvbuf > 0);
-	CHECK(v->sig >= -1);
+	CHECK(!v->released || !v->paired);
+	if (vnet_sh) {
+		/* A socket with descriptors has holders, and only members hold. */
+		CHECK(!v->paired || v->released || v->procs);
+		for (int s = 0; s < VPROC_MAX; s++)
+			CHECK(!(v->procs & (1ull << s)) || vnet_sh->procs[s].state != VP_FREE);
+	}
 	if (v->type == SOCK_STREAM && v->peer)
 		CHECK(v->peer->rx.len <= vtcp_capacity(v->peer) || v->peer->rx.len <= v->peer->rx.cap);
 	vnet_unlock();
@@ -1394,7 +1481,7 @@ int sf_vnet_validate(const char **why)
 {
 	vnet_lock();
 	unsigned n = 0;
-	for (struct sf_vsock *v = all; v; v = v->all_next)
+	for (struct sf_vsock *v = T->all; v; v = v->all_next)
 		n++;
 	vnet_unlock();
 	if (n != sf_vnet_count()) {
@@ -1405,7 +1492,7 @@ int sf_vnet_validate(const char **why)
 	 * in between are simply not visited (the walk restarts by index). */
 	for (unsigned i = 0;; i++) {
 		vnet_lock();
-		struct sf_vsock *v = all;
+		struct sf_vsock *v = T->all;
 		for (unsigned j = 0; v && j < i; j++)
 			v = v->all_next;
 		if (!v) {
@@ -1428,42 +1515,512 @@ int sf_vnet_validate(const char **why)
 unsigned sf_vnet_count(void)
 {
 	vnet_lock();
-	unsigned n = nall;
+	unsigned n = T->nall;
 	vnet_unlock();
 	return n;
 }
 
+/* --- members (a shared network: varena.h) --- */
+
+/* pidfds of the other members, for pidfd_getfd (vsig_fetch); private,
+ * under the lock.  A slot's pidfd is checked against its pid. */
+static int pidfd_of[VPROC_MAX] = {[0 ... VPROC_MAX - 1] = -1};
+static pid_t pidfd_pid[VPROC_MAX];
+
+static int member_pidfd(int s)
+{
+	pid_t pid = vnet_sh->procs[s].pid;
+	if (pidfd_of[s] >= 0 && pidfd_pid[s] == pid)
+		return pidfd_of[s];
+	if (pidfd_of[s] >= 0)
+		hidden_close(pidfd_of[s]);
+	pidfd_of[s] = -1;
+	if (pid <= 0)
+		return -1;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -1;
+	learn_hidden_base();
+	int hi = hidden_base > 0 ? sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, hidden_base) : -1;
+	if (hi >= 0) {
+		sf_libc()->close(fd);
+		fd = hi;
+	}
+	hidden_mark(fd, true);
+	pidfd_of[s] = fd;
+	pidfd_pid[s] = pid;
+	return fd;
+}
+
+/* This process needs v's shim end (its peer sent, it drained the filler)
+ * and has none: a copy of another member's, fetched with pidfd_getfd(2)
+ * (needs ptrace access to that process: the same user, as every member
+ * is).  The copy is checked to be that very socket: the number is the
+ * other process's and could have been reused. */
+int vsig_fetch(struct sf_vsock *v)
+{
+	const struct sf_syscalls *libc = sf_libc();
+	int saved = errno;
+	int got = -1;
+	for (int s = 0; s < VPROC_MAX && got < 0; s++) {
+		struct vproc *p = &vnet_sh->procs[s];
+		if (s == vnet_slot || v->sig_at[s] < 0 || p->state != VP_LIVE)
+			continue;
+		int pfd = member_pidfd(s);
+		if (pfd < 0)
+			continue;
+		int fd = (int)syscall(SYS_pidfd_getfd, pfd, v->sig_at[s], 0);
+		if (fd < 0)
+			continue;
+		struct stat st;
+		if (fstat(fd, &st) != 0 || (unsigned long)st.st_ino != v->sig_ino) {
+			libc->close(fd);
+			continue;
+		}
+		int hi = hidden_base > 0 ? libc->fcntl(fd, F_DUPFD_CLOEXEC, hidden_base) : -1;
+		if (hi >= 0) {
+			libc->close(fd);
+			fd = hi;
+		} else {
+			libc->fcntl(fd, F_SETFD, FD_CLOEXEC);
+		}
+		hidden_mark(fd, true);
+		got = fd;
+	}
+	v->sig_at[vnet_slot] = got;
+	errno = saved;
+	return got;
+}
+
+/* v is freed: its shim ends go, ours now, other members' when they next
+ * take the lock (they are theirs to close). */
+static void close_sigs(struct sf_vsock *v)
+{
+	for (int s = 0; s < VPROC_MAX; s++) {
+		int fd = v->sig_at[s];
+		if (fd < 0)
+			continue;
+		v->sig_at[s] = -1;
+		if (s == vnet_slot) {
+			hidden_close(fd);
+			continue;
+		}
+		struct vproc *p = vnet_sh ? &vnet_sh->procs[s] : NULL;
+		if (p && p->state != VP_FREE && p->nclose < VCLOSE_MAX)
+			p->closeq[p->nclose++] = fd;
+		/* (a full queue leaves that process an idle fd until it exits) */
+	}
+}
+
+static void drain_closeq(void)
+{
+	struct vproc *me = &vnet_sh->procs[vnet_slot];
+	for (unsigned i = 0; i < me->nclose; i++)
+		if (sf_vnet_is_hidden(me->closeq[i]))
+			hidden_close(me->closeq[i]);
+	me->nclose = 0;
+}
+
+/* Slot s is gone (exited without the shim seeing it, or killed): its
+ * descriptors are closed, as the kernel closes a dead process's.  Each
+ * release may free other sockets (a listener's queue), so the walk starts
+ * over after each. */
+static void forget_member(int s)
+{
+	bool again = true;
+	while (again) {
+		again = false;
+		for (struct sf_vsock *v = T->all; v; v = v->all_next) {
+			v->sig_at[s] = -1; /* its copies died with it */
+			if (v->procs & (1ull << s)) {
+				drop_member(v, s);
+				again = true;
+				break;
+			}
+		}
+	}
+	struct vproc *p = &vnet_sh->procs[s];
+	p->state = VP_FREE;
+	p->pid = 0;
+	p->nclose = 0;
+}
+
+static void reap(void)
+{
+	for (int s = 0; s < VPROC_MAX; s++)
+		if (s != vnet_slot && vnet_sh->procs[s].state != VP_FREE && varena_gone(s))
+			forget_member(s);
+}
+
+/* A member died holding the lock: what it was doing is lost (the state it
+ * left half-changed is not repaired; see README), its sockets close. */
+void vnet_recover(void)
+{
+	if (vnet_sh)
+		reap();
+}
+
+bool sf_vnet_fork_possible(void)
+{
+	if (!vnet_sh)
+		return true;
+	vnet_lock();
+	bool ok = false;
+	for (int s = 0; s < VPROC_MAX && !ok; s++)
+		ok = vnet_sh->procs[s].state == VP_FREE;
+	vnet_unlock();
+	return ok;
+}
+
 /* --- fork --- */
+
+/* The slot the forking thread reserved for the child (prepare); read by
+ * the child (its copy) and by sf_vnet_fork_done in the parent. */
+static int fork_slot = -1;
 
 /* The limit is learnt at the first socket, or before the first fork if
  * that comes first: a fork server's children (AFL++) inherit it instead of
- * each asking the kernel again. */
+ * each asking the kernel again.
+ *
+ * Shared network: the lock is held across fork(2), so the child's copy of
+ * the fd table, of the list and of every socket's holders agree; the child
+ * is reserved a slot holding what the parent holds (its descriptors are
+ * copies of the parent's, its shim ends the same numbers).  The parent
+ * lets go in its handler; the child cannot (the robust mutex belongs to
+ * the parent's thread), so it waits for that and then claims its slot. */
 void sf_vnet_atfork_prepare(void)
 {
 	vnet_lock();
 	if (sf_vnet_on)
 		learn_hidden_base();
+	fork_slot = -1;
+	if (!vnet_sh)
+		return;
+	int c = varena_reserve();
+	fork_slot = c;
+	if (c < 0)
+		return;
+	uint64_t me = 1ull << vnet_slot;
+	for (struct sf_vsock *v = T->all; v; v = v->all_next) {
+		if (v->procs & me)
+			v->procs |= 1ull << c;
+		v->sig_at[c] = v->sig_at[vnet_slot];
+	}
 }
-void sf_vnet_atfork_parent(void) { vnet_unlock(); }
 
-/* The child gets a copy of the parent's memory, but its peers live on in
- * the parent: a virtual connection cannot be shared across processes (yet).
- * The child's copies are orphans: every call on them fails with ENETDOWN
- * except close (which only closes the child's fds) and the fd-level calls
- * (dup, fcntl, fstat).  Sockets the child creates afterwards form the
- * child's own, fresh network.  Orphans no longer hold ports. */
+void sf_vnet_atfork_parent(void)
+{
+	vnet_unlock();
+}
+
+void sf_vnet_fork_done(pid_t pid)
+{
+	if (!vnet_sh || fork_slot < 0)
+		return;
+	vnet_lock();
+	struct vproc *p = &vnet_sh->procs[fork_slot];
+	if (p->state == VP_FORKING && pid > 0 && !p->pid) {
+		/* The child has not claimed it yet: say who it is, so that its
+		 * death before that is seen. */
+		p->pid = pid;
+		p->start = varena_starttime(pid);
+	} else if (p->state == VP_FORKING && pid < 0) {
+		forget_member(fork_slot); /* no child: we hold them still */
+	}
+	fork_slot = -1;
+	vnet_unlock();
+}
+
+/* Private network: the child gets a copy of the parent's memory, but its
+ * peers live on in the parent.  The child's copies are orphans: every call
+ * on them fails with ENETDOWN except close (which only closes the child's
+ * fds) and the fd-level calls (dup, fcntl, fstat).  Sockets the child
+ * creates afterwards form the child's own, fresh network.  Orphans no
+ * longer hold ports. */
 void sf_vnet_atfork_child(void)
 {
-	/* The forking thread took the lock in prepare: it is ours to release. */
-	pthread_mutex_unlock(&sf_vnet_lock);
 	vnet_pid = getpid();
+	/* The parent's pending wakes are not this thread's. */
+	(void)vwait_take_wake();
+	for (int s = 0; s < VPROC_MAX; s++)
+		pidfd_of[s] = -1; /* copies of the parent's: closed below */
+	if (vnet_sh) {
+		/* A parent thread's wait, spin or wake does not exist here, but
+		 * the counts are the network's: nothing to reset.  The slot is
+		 * ours before the lock is (the lock drains the slot's queue). */
+		if (fork_slot >= 0)
+			vnet_slot = fork_slot;
+		shared_lock();
+		if (fork_slot < 0) {
+			/* The network was full when the interposed fork checked
+			 * (sf_vnet_fork_possible) raced with another fork. */
+			static const char msg[] = "sockfault: the virtual network has no room for another process\n";
+			(void)!write(2, msg, sizeof(msg) - 1);
+			_exit(127);
+		}
+		varena_claim(fork_slot);
+		fork_slot = -1;
+		vnet_unlock();
+		return;
+	}
+	/* The forking thread took the lock in prepare: it is ours to release. */
+	pthread_mutex_unlock(sf_vnet_lock);
 	vlink_atfork_child();
 	/* The idle pairs are the parent's too: a child must not take one. */
 	pool_drop();
-	for (struct sf_vsock *v = all; v; v = v->all_next) {
+	for (struct sf_vsock *v = T->all; v; v = v->all_next) {
 		v->waiters = v->rx_waiters = 0;
 		/* a parent thread's pending wake does not exist here */
 		atomic_store_explicit(&v->wakers, 0, memory_order_relaxed);
 		v->bound = false;
 	}
+}
+
+/* --- exit --- */
+
+void sf_vnet_exit(void)
+{
+	if (!vnet_sh || vnet_sh->procs[vnet_slot].pid != getpid())
+		return; /* private, or a vfork child in its parent's memory */
+	vnet_lock();
+	if (vnet_sh->procs[vnet_slot].state == VP_LIVE) {
+		bool again = true;
+		while (again) {
+			again = false;
+			for (struct sf_vsock *v = T->all; v; v = v->all_next) {
+				if (v->procs & (1ull << vnet_slot)) {
+					drop_member(v, vnet_slot);
+					again = true;
+					break;
+				}
+			}
+		}
+		for (struct sf_vsock *v = T->all; v; v = v->all_next)
+			v->sig_at[vnet_slot] = -1; /* the kernel closes them */
+		varena_leave();
+	}
+	vnet_unlock();
+}
+
+/* --- joining a shared network --- */
+
+/* An fd this process inherited (exec, posix_spawn) that is the program end
+ * of one of the network's sockets: that socket, found by the end's inode;
+ * NULL otherwise. */
+static struct sf_vsock *inherited_socket(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+		return NULL;
+	for (struct sf_vsock *v = T->all; v; v = v->all_next)
+		if (v->paired && !v->released && v->prog_ino == (unsigned long)st.st_ino)
+			return v;
+	return NULL;
+}
+
+/* v's shim end is nowhere (its only holder exec'd: the end was
+ * close-on-exec): a new pair replaces the program's file under each of our
+ * descriptors of it (fds[], n of them), keeping their flags.  Nothing has
+ * run yet that could tell the two files apart. */
+static void repair_pair(struct sf_vsock *v, const int *fds, const struct sf_vsock *const *of, unsigned n)
+{
+	const struct sf_syscalls *libc = sf_libc();
+	int sv[2];
+	if (libc->socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return;
+	int one = 1;
+	libc->setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
+	bool nb = false;
+	for (unsigned i = 0; i < n; i++) {
+		if (of[i] != v)
+			continue;
+		int fl = libc->fcntl(fds[i], F_GETFL), fdfl = libc->fcntl(fds[i], F_GETFD);
+		nb = fl >= 0 && (fl & O_NONBLOCK);
+		libc->dup3(sv[0], fds[i], fdfl >= 0 && (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
+	}
+	if (nb)
+		libc->fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	libc->close(sv[0]);
+	learn_hidden_base();
+	int hi = hidden_base > 0 ? libc->fcntl(sv[1], F_DUPFD_CLOEXEC, hidden_base) : -1;
+	if (hi >= 0) {
+		libc->close(sv[1]);
+		sv[1] = hi;
+	}
+	hidden_mark(sv[1], true);
+	struct stat st;
+	v->sig_at[vnet_slot] = sv[1];
+	v->sig_ino = fstat(sv[1], &st) == 0 ? (unsigned long)st.st_ino : 0;
+	for (unsigned i = 0; i < n; i++)
+		if (of[i] == v && fstat(fds[i], &st) == 0)
+			v->prog_ino = (unsigned long)st.st_ino;
+	v->tok = v->full = false;
+	v->tok_extra = 0;
+}
+
+#define ADOPT_MAX 256
+
+/* The descriptors of the network's sockets that this process inherited
+ * become its: installed in the fd table as virtual sockets, the process a
+ * holder.  An exec'd member (same slot) stops holding what exec closed. */
+static void adopt_inherited(bool execd)
+{
+	int fds[ADOPT_MAX];
+	struct sf_vsock *of[ADOPT_MAX];
+	unsigned n = 0;
+	uint64_t me = 1ull << vnet_slot;
+	int d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d >= 0) {
+		char buf[4096] __attribute__((aligned(8)));
+		long got;
+		while ((got = syscall(SYS_getdents64, d, buf, sizeof(buf))) > 0 && n < ADOPT_MAX) {
+			for (long off = 0; off < got && n < ADOPT_MAX;) {
+				const struct dirent64 *e = (const struct dirent64 *)(buf + off);
+				off += e->d_reclen;
+				char *end;
+				long fd = strtol(e->d_name, &end, 10);
+				if (*end || end == e->d_name || fd == d || sf_vnet_is_hidden((int)fd))
+					continue;
+				struct sf_vsock *v = inherited_socket((int)fd);
+				if (!v)
+					continue;
+				fds[n] = (int)fd;
+				of[n++] = v;
+			}
+		}
+		sf_libc()->close(d);
+	}
+	/* What we held before exec and no longer have a descriptor of. */
+	if (execd) {
+		bool again = true;
+		while (again) {
+			again = false;
+			for (struct sf_vsock *v = T->all; v; v = v->all_next) {
+				if (!(v->procs & me))
+					continue;
+				bool kept = false;
+				for (unsigned i = 0; i < n && !kept; i++)
+					kept = of[i] == v;
+				if (!kept) {
+					drop_member(v, vnet_slot);
+					again = true;
+					break;
+				}
+			}
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct sf_vsock *v = of[i];
+		v->procs |= me;
+		bool elsewhere = false;
+		for (int s = 0; s < VPROC_MAX && !elsewhere; s++)
+			elsewhere = s != vnet_slot && v->sig_at[s] >= 0 && vnet_sh->procs[s].state == VP_LIVE;
+		if (!elsewhere && v->sig_at[vnet_slot] < 0)
+			repair_pair(v, fds, (const struct sf_vsock *const *)of, n);
+		struct sf_socket *old = NULL;
+		vsock_install(v, fds[i], &old);
+		if (old)
+			sf_socket_put(old); /* (none: the table is new) */
+		vnet_sync(v, fds[i]);
+	}
+}
+
+/* Network files of runs whose members are all gone (killed: nobody left
+ * to unlink them).  Read, not mapped: the header's slots say who. */
+static void sweep(const char *dir)
+{
+	DIR *dd = opendir(dir);
+	if (!dd)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dd))) {
+		if (strncmp(e->d_name, "run-", 4) != 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		struct vnet_shared *h = malloc(sizeof(*h));
+		bool alive = !h || pread(fd, h, sizeof(*h), 0) != (ssize_t)sizeof(*h);
+		for (int s = 0; h && !alive && s < VPROC_MAX; s++) {
+			const struct vproc *p = &h->procs[s];
+			if (p->state == VP_FREE)
+				continue;
+			unsigned long long st = p->pid > 0 ? varena_starttime(p->pid) : 0;
+			alive = p->pid == 0 || (st && (!p->start || st == p->start));
+		}
+		free(h);
+		/* Taken by a joiner right now: it holds the flock. */
+		if (!alive && flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(path);
+		sf_libc()->close(fd);
+	}
+	closedir(dd);
+}
+
+static int open_shared(void)
+{
+	char dir[128], path[256];
+	int r = varena_dir(dir, sizeof(dir));
+	if (r) {
+		sf_env_message("sockfault: the virtual network's directory /dev/shm/sockfault-%u: %s",
+			       (unsigned)geteuid(), strerror(-r));
+		return -1;
+	}
+	const char *env = getenv("SOCKFAULT_VNET");
+	size_t dl = strlen(dir);
+	if (sf_config.net_name) {
+		snprintf(path, sizeof(path), "%s/net-%s", dir, sf_config.net_name);
+	} else if (env && *env) {
+		if (strncmp(env, dir, dl) != 0 || env[dl] != '/' || strchr(env + dl + 1, '/') ||
+		    strlen(env) >= sizeof(path) || !env[dl + 1]) {
+			sf_env_message("sockfault: SOCKFAULT_VNET='%s': expected a network file in %s", env, dir);
+			return -1;
+		}
+		snprintf(path, sizeof(path), "%s", env);
+	} else {
+		unsigned rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+			rnd = (unsigned)sf_now_ns();
+		sweep(dir);
+		snprintf(path, sizeof(path), "%s/run-%d-%08x", dir, (int)getpid(), rnd);
+	}
+	r = varena_join(path);
+	if (r) {
+		sf_env_message("sockfault: the virtual network %s: %s", path,
+			       r == -EPROTO ? "not a sockfault network file" : strerror(-r));
+		return -1;
+	}
+	/* The network is ours to use: its lock and tables. */
+	sf_vnet_lock = &vnet_sh->lock;
+	T = &vnet_sh->tab;
+	varena_lock(&vnet_sh->lock);
+	pid_t me = getpid();
+	int slot = -1;
+	for (int s = 0; s < VPROC_MAX && slot < 0; s++)
+		if (vnet_sh->procs[s].state == VP_LIVE && vnet_sh->procs[s].pid == me)
+			slot = s; /* we exec'd: our slot is still ours */
+	bool execd = slot >= 0;
+	if (!execd)
+		slot = varena_reserve();
+	if (slot < 0) {
+		pthread_mutex_unlock(&vnet_sh->lock);
+		sf_env_message("sockfault: the virtual network %s has no room for another process (%d at most)", path,
+			       VPROC_MAX);
+		return -1;
+	}
+	varena_claim(slot);
+	hidden_mark(varena_fd(), true);
+	for (struct sf_vsock *v = T->all; v; v = v->all_next)
+		v->sig_at[slot] = -1; /* exec closed ours; a new slot has none */
+	if (!T->next_ephemeral)
+		T->next_ephemeral = 32768 + (uint16_t)(me % 1000);
+	reap();
+	if (T->all)
+		adopt_inherited(execd);
+	vnet_unlock();
+	if (!env || strcmp(env, path) != 0)
+		setenv("SOCKFAULT_VNET", path, 1);
+	return 0;
 }

@@ -6,9 +6,11 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 
+#include "vnet/varena.h"
 #include "vnet/vbuf.h"
 #include "vnet/vlink.h"
 #include "vnet/vsock.h"
@@ -53,7 +55,9 @@ enum vstate {
 
 struct sf_vsock {
 	int domain, type, protocol;
-	pid_t owner;              /* the process this network belongs to (fork) */
+	/* Private network: the process the socket belongs to (a fork child's
+	 * copy is an orphan, see sf_vnet_atfork_child); shared: 0. */
+	pid_t owner;
 	enum vstate state;
 	int waiters;              /* threads asleep on wake_gen (recv, send, accept),
 				   * to skip needless futex wakes */
@@ -68,7 +72,17 @@ struct sf_vsock {
 	/* Threads that will wake this socket's sleepers right after dropping
 	 * the lock (vnet_notify); the memory is not freed while any are left. */
 	atomic_int wakers;
-	int sig;                  /* the shim's end of the fd pair; -1 before accept */
+	/* The fd pair exists (not before accept, not after release). */
+	bool paired;
+	/* Shared network: the member slots holding a descriptor of the socket
+	 * (bit s: slot s), and each slot's number for the shim's end of the
+	 * pair (-1: that process has none; vsig fetches one).  Private: slot
+	 * 0. */
+	uint64_t procs;
+	int sig_at[VPROC_MAX];
+	/* st_ino of the program end: tells a descriptor of this socket that
+	 * an exec'd image inherited (vnet.c, adopt). */
+	unsigned long prog_ino, sig_ino; /* (sig_ino: checks a fetched copy, vsig_fetch) */
 	/* In-process (sockfault_fuzz.h): the pair comes from a pool of reused
 	 * pairs and this is the pool's own, hidden copy of the program end
 	 * (the program's fd is a dup of it); -1 otherwise.  See vnet.c. */
@@ -120,6 +134,7 @@ struct sf_vsock {
 	 * for a direct copy (vtcp.c); ho_busy: a send is copying into them with
 	 * the lock dropped (nothing else enters rx meanwhile). */
 	struct vhandoff *ho;
+	pid_t ho_pid;             /* whose memory ho is in: only that process copies into it */
 	bool ho_busy;
 	int et_regs;              /* epoll registrations with EPOLLET */
 	int tok_extra;            /* tokens beyond the first (edges for EPOLLET) */
@@ -158,11 +173,46 @@ void __tsan_release(void *addr);
 #define TSAN_RELEASE(a) ((void)0)
 #endif
 
-extern pthread_mutex_t sf_vnet_lock;
+/* The network lock: the private mutex or the shared mapping's. */
+extern pthread_mutex_t *sf_vnet_lock;
 extern pid_t vnet_pid; /* this process (see vnet.c) */
+
+/* Memory for what the network holds: the shared mapping or the heap. */
+static inline void *vmem_alloc(size_t n, bool zero)
+{
+	if (!vnet_sh)
+		return zero ? calloc(1, n) : malloc(n);
+	return varena_alloc(n, zero);
+}
+static inline void vmem_free(void *p)
+{
+	if (!vnet_sh)
+		free(p);
+	else
+		varena_free(p);
+}
+
+/* A fork child's copy of a private network's socket (see vnet.c). */
+static inline bool vsock_orphan(const struct sf_vsock *v)
+{
+	return v->owner && v->owner != vnet_pid;
+}
+
+/* This process's number for v's shim end (fetched from another member
+ * the first time this process needs it); -1 when it has none. */
+int vsig_fetch(struct sf_vsock *v);
+static inline int vsig(struct sf_vsock *v)
+{
+	int fd = v->sig_at[vnet_slot];
+	if (__builtin_expect(fd >= 0, 1) || !vnet_sh || !v->paired)
+		return fd;
+	return vsig_fetch(v);
+}
 extern int sf_vnet_wmem_max, sf_vnet_rmem_max;
 
 void vnet_lock(void);
+/* After a member died holding the shared lock (EOWNERDEAD). */
+void vnet_recover(void);
 void vnet_unlock(void);
 /* Wakes the threads waiting on v (cond or spin); under the lock. */
 void vnet_notify(struct sf_vsock *v);

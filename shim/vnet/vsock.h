@@ -129,8 +129,19 @@ struct sf_vlink_note {
 };
 extern __thread struct sf_vlink_note sf_vlink_note __attribute__((tls_model("initial-exec")));
 
-/* Reads the kernel limits the network mirrors (wmem_max, rmem_max...). */
-void sf_vnet_init(void);
+/* Sets the network up: reads the kernel limits it mirrors (wmem_max,
+ * rmem_max...); shared, joins the run's network (varena.h) -- the one
+ * SOCKFAULT_VNET names, else the named one (SOCKFAULT_NET=virtual:NAME),
+ * else a new one, whose file it puts in SOCKFAULT_VNET for the processes
+ * the program starts.  0, or -1 with the message out (the program must not
+ * start). */
+int sf_vnet_init(bool shared);
+/* The process leaves the network (exit: its descriptors close). */
+void sf_vnet_exit(void);
+/* fork(): whether the network has room for a child; the child's pid
+ * (-1: fork failed) once fork returned in the parent. */
+bool sf_vnet_fork_possible(void);
+void sf_vnet_fork_done(pid_t pid);
 
 /* Whether socket(domain, type, protocol) is virtual in this process. */
 bool sf_vnet_handles(int domain, int type, int protocol);

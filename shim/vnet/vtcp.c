@@ -413,7 +413,7 @@ int sf_vsock_listen(struct sf_vsock *v, int fd, int backlog)
 {
 	int r = 0;
 	vnet_lock();
-	if (v->owner != vnet_pid) {
+	if (vsock_orphan(v)) {
 		r = -ENETDOWN;
 		goto out;
 	}
@@ -469,7 +469,7 @@ int sf_vsock_accept(struct sf_vsock *v, int fd, struct sockaddr *addr, socklen_t
 	int r;
 	struct sf_socket *old = NULL;
 	vnet_lock();
-	if (v->owner != vnet_pid) {
+	if (vsock_orphan(v)) {
 		r = -ENETDOWN;
 		goto out;
 	}
@@ -710,7 +710,8 @@ long vtcp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			vnet_wait(v, UINT64_MAX);
 			continue;
 		}
-		struct vhandoff *h = p->ho;
+		/* A reader's buffers are in its own process's memory. */
+		struct vhandoff *h = p->ho_pid == vnet_pid ? p->ho : NULL;
 		if (h && !p->rx.len && !p->lk) { /* a link delays what it carries */
 			size_t n = want - done < h->want ? want - done : h->want;
 			p->ho = NULL;
@@ -835,6 +836,7 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		if (offer) {
 			h = (struct vhandoff){.iov = iov, .cnt = cnt, .want = want};
 			v->ho = &h;
+			v->ho_pid = vnet_pid;
 		}
 		int w = vnet_wait_rx(v, deadline);
 		if (offer) {

@@ -278,7 +278,7 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		r = (long)len; /* dropped: the receiver's buffer is full */
 		goto out;
 	}
-	struct vdgram *d = malloc(sizeof(*d) + len + 1);
+	struct vdgram *d = vmem_alloc(sizeof(*d) + len + 1, false);
 	if (!d) {
 		r = -ENOBUFS;
 		goto out;
@@ -297,7 +297,7 @@ long vudp_send(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 	if (sf_vlink_on && vlink_udp_send(v, o, d, &from, &dst))
 		goto out; /* a link carries it (vlink.c) */
 	if (!vudp_deliver(o, d)) /* room was checked above */
-		free(d);
+		vmem_free(d);
 	vnet_arrive(o);
 out:
 	vnet_sync(v, fd);
@@ -372,7 +372,7 @@ long vudp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 			v->dq_tail = NULL;
 		v->dq_bytes -= d->len + DGRAM_OVERHEAD;
 		v->dq_count--;
-		free(d);
+		vmem_free(d);
 	}
 out:
 	if (r == -EAGAIN)

@@ -23,7 +23,7 @@
 
 short vsock_mask(struct sf_vsock *v)
 {
-	if (v->owner != vnet_pid)
+	if (vsock_orphan(v))
 		return POLLERR | POLLHUP; /* a fork child's copy: its network is gone */
 	return v->type == SOCK_STREAM ? vtcp_poll_mask(v) : vudp_poll_mask(v);
 }
@@ -61,7 +61,7 @@ static inline bool mask_readable(short m)
 
 void vnet_sync(struct sf_vsock *v, int fd)
 {
-	if (v->sig < 0 || v->owner != vnet_pid)
+	if (!v->paired || vsock_orphan(v))
 		return;
 	short m = vsock_mask(v);
 	bool rd = mask_readable(m), wr = m & POLLOUT;
@@ -75,7 +75,9 @@ void vnet_sync(struct sf_vsock *v, int fd)
 		return;
 	const struct sf_syscalls *libc = sf_libc();
 	int saved = errno;
-	if (tok && libc->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+	/* Our end, or (another process's socket) a copy of it. */
+	int sig = (tok || drain) ? vsig(v) : -1;
+	if (tok && sig >= 0 && libc->send(sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
 		v->tok = true;
 	/* Fill and drain in as few calls as the kernel allows: the program
 	 * end's send buffer holds far less than 8 KB (SO_SNDBUF at its minimum),
@@ -88,9 +90,9 @@ void vnet_sync(struct sf_vsock *v, int fd)
 		while (libc->send(fd, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(filler))
 			;
 		v->full = true;
-	} else if (drain) {
+	} else if (drain && sig >= 0) {
 		char buf[8192];
-		while (libc->recv(v->sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
+		while (libc->recv(sig, buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t)sizeof(buf))
 			;
 		v->full = false;
 	}
@@ -99,7 +101,7 @@ void vnet_sync(struct sf_vsock *v, int fd)
 
 void vnet_settle(struct sf_vsock *v, int fd)
 {
-	if (fd < 0 || !v->tok || v->sig < 0 || v->owner != vnet_pid || mask_readable(vsock_mask(v)))
+	if (fd < 0 || !v->tok || !v->paired || vsock_orphan(v) || mask_readable(vsock_mask(v)))
 		return;
 	int saved = errno;
 	drain_token(v, fd);
@@ -109,7 +111,7 @@ void vnet_settle(struct sf_vsock *v, int fd)
 static void futex_wake_all(struct sf_vsock *v)
 {
 	int saved = errno;
-	syscall(SYS_futex, &v->wake_gen, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+	syscall(SYS_futex, &v->wake_gen, vnet_sh ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 	errno = saved;
 }
 
@@ -177,9 +179,11 @@ void vnet_arrive(struct sf_vsock *v)
 {
 	bool had = v->tok;
 	vnet_wake(v);
-	if (had && v->tok && v->et_regs > 0 && v->sig >= 0 && v->tok_extra < 1024 && !v->rx_waiters) {
+	int sig;
+	if (had && v->tok && v->et_regs > 0 && v->paired && v->tok_extra < 1024 && !v->rx_waiters &&
+	    (sig = vsig(v)) >= 0) {
 		int saved = errno;
-		if (sf_libc()->send(v->sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+		if (sf_libc()->send(sig, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
 			v->tok_extra++;
 		errno = saved;
 	}
@@ -297,7 +301,7 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 		struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
 		int saved = errno;
 		vnet_unlock();
-		long rc = syscall(SYS_futex, &v->wake_gen, FUTEX_WAIT_BITSET_PRIVATE, gen,
+		long rc = syscall(SYS_futex, &v->wake_gen, vnet_sh ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE, gen,
 				  until == UINT64_MAX ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
 		int e = rc != 0 ? errno : 0;
 		errno = saved;

@@ -1,0 +1,99 @@
+/* The memory the virtual network lives in (varena.c).  One network is
+ * shared by every process of a run: its state -- the lock, the socket
+ * list, every struct sf_vsock, byte ring, datagram and link record -- sits
+ * in a file-backed MAP_SHARED mapping at the same fixed address in every
+ * process, so a pointer means the same thing everywhere, across fork and
+ * exec.  The in-process library (sockfault_fuzz.h) and fuzz-peer mode keep
+ * a private network in the heap, as before: a fork server's children each
+ * get their own copy.
+ *
+ * Members.  Each process of the network has a slot (struct vproc): its
+ * pid, and a robust mutex it holds while it lives, so that its death
+ * (SIGKILL included) is seen by anyone who tries the mutex (EOWNERDEAD)
+ * and its sockets can be closed as Linux closes a dead process's.  A
+ * socket records which slots hold a descriptor of it (procs) and each
+ * slot's own number for the shim's end of its fd pair (sig_at). */
+#ifndef SF_VARENA_H
+#define SF_VARENA_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sf_vsock;
+
+/* Limits (README "The virtual network"): processes at once, and fds a
+ * process has still to close for sockets freed by others. */
+#define VPROC_MAX 64
+#define VCLOSE_MAX 256
+
+enum vproc_state {
+	VP_FREE,
+	VP_FORKING, /* reserved by a forking parent; the child claims it */
+	VP_LIVE,
+};
+
+struct vproc {
+	pid_t pid;
+	int state;
+	unsigned long long start; /* /proc/PID/stat starttime: tells a reused pid */
+	pthread_mutex_t life;     /* held by the member while it lives (robust) */
+	unsigned nclose;          /* fds of this process to close (closeq) */
+	int closeq[VCLOSE_MAX];
+};
+
+/* The network's tables (vnet.c), in the mapping or, private, in vnet.c. */
+struct vnet_tables {
+	struct sf_vsock *all;
+	unsigned nall;
+	uint16_t next_ephemeral;
+};
+
+struct vnet_shared {
+	char magic[32];
+	pthread_mutex_t lock;     /* the network lock: robust, process-shared */
+	struct vnet_tables tab;
+	struct vproc procs[VPROC_MAX];
+	/* The allocator (under alloc_lock, a leaf). */
+	pthread_mutex_t alloc_lock;
+	size_t brk;
+	void *freel[48];
+};
+
+/* NULL: the network is private to this process. */
+extern struct vnet_shared *vnet_sh;
+/* This process's slot (0 when private). */
+extern int vnet_slot;
+
+/* Maps the network named by `path` (creating it if absent or if no member
+ * is alive) and takes a slot in it; 0 or -errno. */
+int varena_join(const char *path);
+/* The directory networks live in: /dev/shm/sockfault-UID, made 0700 and
+ * checked to be ours; 0 or -errno. */
+int varena_dir(char *out, size_t len);
+/* The file of the network this process joined. */
+const char *varena_path(void);
+/* The open network file (the shim's, hidden from the program); -1. */
+int varena_fd(void);
+/* Memory in the mapping (zeroed if asked), or NULL (the mapping or
+ * /dev/shm is full). */
+void *varena_alloc(size_t n, bool zero);
+void varena_free(void *p);
+/* The process's robust mutex calls: lock and, on EOWNERDEAD, make it
+ * consistent; whether the previous owner died. */
+bool varena_lock(pthread_mutex_t *m);
+/* Whether the member in slot s is gone (dead, or its pid reused); under
+ * the network lock.  An exec'd member whose new image has not come back
+ * yet is not gone. */
+bool varena_gone(int s);
+/* Slot bookkeeping under the network lock: a free slot for a fork child
+ * (-1: none), claimed by the child; this process leaving. */
+int varena_reserve(void);
+void varena_claim(int s);
+void varena_leave(void);
+/* /proc/PID/stat field 22 (0 if unreadable). */
+unsigned long long varena_starttime(pid_t pid);
+
+#endif
