@@ -35,7 +35,9 @@ static const char usage[] =
 	"      --pcap FILE       capture the traffic to a pcap file (SOCKFAULT_PCAP)\n"
 	"      --pcap-mtu N      MTU the captured TCP segments are split at, default 1500\n"
 	"                        (SOCKFAULT_PCAP_MTU)\n"
-	"      --net kernel|virtual  which network sockets use (SOCKFAULT_NET)\n"
+	"      --net kernel|virtual|virtual:NAME\n"
+	"                        which network sockets use (SOCKFAULT_NET); every process\n"
+	"                        of the run shares the virtual one; NAME joins runs by name\n"
 	"      --fuzz INPUT      fuzz-peer mode: the shim plays the other side from fuzz\n"
 	"                        input INPUT ('-': stdin) on the virtual network (SOCKFAULT_FUZZ)\n"
 	"  -h, --help            this text\n";
@@ -272,6 +274,9 @@ int sf_cmd_run(int argc, char **argv)
 		fputs("sockfault run: cannot find libsockfault.so beside this executable\n", stderr);
 		return 2;
 	}
+	/* A run is its own virtual network (or the one --net names), not one
+	 * this command was started from inside. */
+	unsetenv("SOCKFAULT_VNET");
 	/* Ours first, then whatever the user already preloads. */
 	const char *prev = getenv("LD_PRELOAD");
 	char *preload;

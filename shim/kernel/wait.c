@@ -353,8 +353,22 @@ int sf_epoll_wait(enum sf_call call, int epfd, struct epoll_event *ev, int max,
 		sf_vnet_epoll_settle(epfd);
 	for (;;) {
 		struct timespec ts, *left = remaining(deadline, &ts);
+		/* A shared virtual network: a member that would wake us may be
+		 * killed; the wait is sliced to look for that (vsock.h). */
+		bool sliced = false;
+		if (sf_vnet_slice_ns && !sf_vnet_peer &&
+		    (!left || (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec > sf_vnet_slice_ns)) {
+			ts = (struct timespec){(time_t)(sf_vnet_slice_ns / 1000000000u),
+					       (long)(sf_vnet_slice_ns % 1000000000u)};
+			left = &ts;
+			sliced = true;
+		}
 		n = sf_vnet_peer ? peer_epoll_wait(epfd, ev, max, left, deadline != UINT64_MAX, mask)
 			       : kernel_epoll_wait(epfd, ev, max, left, mask);
+		if (n == 0 && sliced) {
+			sf_vnet_check_members();
+			continue;
+		}
 		if (n <= 0)
 			break;
 		/* epoll_event.data is the program's; only fds it stored there can

@@ -23,6 +23,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/futex.h>
 #include <linux/sockios.h>
 #include <unistd.h>
 
@@ -1660,6 +1661,50 @@ void vnet_recover(void)
 		reap();
 }
 
+uint64_t sf_vnet_slice_ns; /* set by open_shared, before any thread; then read-only */
+
+unsigned vnet_watch_members(struct futex_waitv *w, unsigned max)
+{
+	unsigned n = 0;
+	for (int s = 0; s < VPROC_MAX && n < max; s++) {
+		struct vproc *p = &vnet_sh->procs[s];
+		if (s == vnet_slot || p->state != VP_LIVE)
+			continue;
+		/* glibc's robust mutex word is the kernel's robust futex: the
+		 * owner's tid, FUTEX_WAITERS, FUTEX_OWNER_DIED (futex(2)); its
+		 * unlock wakes a waiter when FUTEX_WAITERS is set. */
+		_Atomic unsigned *word = (_Atomic unsigned *)&p->life.__data.__lock;
+		unsigned val = atomic_load_explicit(word, memory_order_relaxed);
+		if (!(val & FUTEX_TID_MASK) || (val & FUTEX_OWNER_DIED))
+			continue; /* not held: looked at by reap already */
+		if (!(val & FUTEX_WAITERS) &&
+		    !atomic_compare_exchange_strong(word, &val, val | FUTEX_WAITERS))
+			continue;
+		w[n++] = (struct futex_waitv){.val = val | FUTEX_WAITERS, .uaddr = (uintptr_t)word, .flags = FUTEX_32};
+	}
+	return n;
+}
+
+unsigned vnet_member_pidfds(int *fds, unsigned max)
+{
+	unsigned n = 0;
+	for (int s = 0; s < VPROC_MAX && n < max; s++) {
+		if (s == vnet_slot || vnet_sh->procs[s].state != VP_LIVE)
+			continue;
+		int fd = member_pidfd(s);
+		if (fd >= 0)
+			fds[n++] = fd;
+	}
+	return n;
+}
+
+void sf_vnet_check_members(void)
+{
+	vnet_lock();
+	reap();
+	vnet_unlock();
+}
+
 bool sf_vnet_fork_possible(void)
 {
 	if (!vnet_sh)
@@ -1993,6 +2038,7 @@ static int open_shared(void)
 		return -1;
 	}
 	/* The network is ours to use: its lock and tables. */
+	sf_vnet_slice_ns = 100000000u;
 	sf_vnet_lock = &vnet_sh->lock;
 	T = &vnet_sh->tab;
 	varena_lock(&vnet_sh->lock);

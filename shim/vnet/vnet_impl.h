@@ -211,8 +211,17 @@ static inline int vsig(struct sf_vsock *v)
 extern int sf_vnet_wmem_max, sf_vnet_rmem_max;
 
 void vnet_lock(void);
-/* After a member died holding the shared lock (EOWNERDEAD). */
+/* After a member died holding the shared lock (EOWNERDEAD), or a wait saw
+ * a member's life mutex move: forgets the members that are gone. */
 void vnet_recover(void);
+/* The futex words to watch, beside a socket's, in a shared network's
+ * untimed sleep: the other members' life mutexes (at most max); under the
+ * lock. */
+struct futex_waitv;
+unsigned vnet_watch_members(struct futex_waitv *w, unsigned max);
+/* pidfds of the other members (readable once one exits), at most max;
+ * under the lock. */
+unsigned vnet_member_pidfds(int *fds, unsigned max);
 void vnet_unlock(void);
 /* Wakes the threads waiting on v (cond or spin); under the lock. */
 void vnet_notify(struct sf_vsock *v);

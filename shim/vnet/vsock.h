@@ -142,6 +142,12 @@ void sf_vnet_exit(void);
  * (-1: fork failed) once fork returned in the parent. */
 bool sf_vnet_fork_possible(void);
 void sf_vnet_fork_done(pid_t pid);
+/* A shared network: the slice (ns) that waits which could last forever are
+ * cut into, so that a member killed while others wait on it is noticed
+ * (0: private network, no slicing); what is done after each slice: its
+ * dead members' sockets close, waking who waits on them. */
+extern uint64_t sf_vnet_slice_ns;
+void sf_vnet_check_members(void);
 
 /* Whether socket(domain, type, protocol) is virtual in this process. */
 bool sf_vnet_handles(int domain, int type, int protocol);

@@ -249,6 +249,9 @@ static bool vnet_spin(struct sf_vsock *v, uint64_t deadline)
 	return woken || atomic_load_explicit(&v->wake_gen, memory_order_relaxed) != gen;
 }
 
+/* futex_waitv is there (Linux 5.16) until it says ENOSYS. */
+static _Atomic bool waitv_ok = true;
+
 int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 {
 	int r = 0;
@@ -300,12 +303,42 @@ int vnet_wait(struct sf_vsock *v, uint64_t deadline)
 		v->waiters++;
 		struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
 		int saved = errno;
+		/* A shared network: the process that would wake us may be
+		 * killed, and nobody would notice while we sleep.  So the
+		 * untimed sleep also watches the other members' life mutexes
+		 * (varena.h), whose futex word the kernel wakes when their
+		 * owner dies (robust futexes: FUTEX_WAITERS set, set here) --
+		 * futex_waitv(2), which is restarted after an SA_RESTART
+		 * handler as the single untimed FUTEX_WAIT is. */
+		struct futex_waitv w[VPROC_MAX + 1];
+		unsigned nw = 0;
+		bool multi = vnet_sh && until == UINT64_MAX && waitv_ok;
+		if (multi) {
+			w[nw++] = (struct futex_waitv){.val = gen, .uaddr = (uintptr_t)&v->wake_gen, .flags = FUTEX_32};
+			nw += vnet_watch_members(w + 1, VPROC_MAX);
+		}
 		vnet_unlock();
-		long rc = syscall(SYS_futex, &v->wake_gen, vnet_sh ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE, gen,
-				  until == UINT64_MAX ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+		long rc;
+		bool died = false;
+		if (multi) {
+			rc = syscall(SYS_futex_waitv, w, nw, 0, NULL, CLOCK_MONOTONIC);
+			if (rc < 0 && errno == ENOSYS) {
+				waitv_ok = false; /* (a kernel before 5.16: no watch) */
+				rc = syscall(SYS_futex, &v->wake_gen, FUTEX_WAIT_BITSET, gen, NULL, NULL,
+					     FUTEX_BITSET_MATCH_ANY);
+			} else if (rc > 0 || (rc < 0 && errno == EAGAIN)) {
+				died = rc > 0 || atomic_load_explicit(&v->wake_gen, memory_order_relaxed) == gen;
+				rc = 0;
+			}
+		} else {
+			rc = syscall(SYS_futex, &v->wake_gen, vnet_sh ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE, gen,
+				     until == UINT64_MAX ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+		}
 		int e = rc != 0 ? errno : 0;
 		errno = saved;
 		vnet_lock();
+		if (died)
+			vnet_recover(); /* a member's life mutex moved: who is gone */
 		v->waiters--;
 		if (e == EINTR)
 			r = -EINTR;
@@ -619,7 +652,11 @@ static void settle_fd(int fd)
 int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
 {
 	uint64_t deadline = sf_deadline_after(timeout);
-	struct pollfd small[64], *t = n <= 64 ? small : malloc(n * sizeof(*t));
+	/* A shared network: the other members' pidfds ride along (t[n...]),
+	 * readable when one exits, so a wait on a killed member's socket
+	 * ends (vsock.h). */
+	nfds_t extra = vnet_sh ? VPROC_MAX : 0;
+	struct pollfd small[64 + VPROC_MAX], *t = n <= 64 ? small : malloc((n + extra) * sizeof(*t));
 	char small_v[64], *isv = n <= 64 ? small_v : malloc(n);
 	int r = -ENOMEM;
 	if (!t || !isv)
@@ -668,6 +705,15 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 			left = (struct timespec){0, POLL_SLICE_NS};
 			tp = &left;
 		}
+		nfds_t nw = 0;
+		if (extra && tp != &zero) {
+			int pf[VPROC_MAX];
+			vnet_lock();
+			nw = vnet_member_pidfds(pf, VPROC_MAX);
+			vnet_unlock();
+			for (nfds_t i = 0; i < nw; i++)
+				t[n + i] = (struct pollfd){.fd = pf[i], .events = POLLIN};
+		}
 		if (tp != &zero) {
 			/* About to block: a stale token (vsock.h) would end the
 			 * wait at once, again and again. */
@@ -696,11 +742,17 @@ int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, c
 			}
 			sf_vnet_peer->block(&fw);
 		}
-		r = (int)sf_neg(sf_libc()->ppoll(t, n, tp, mask));
+		r = (int)sf_neg(sf_libc()->ppoll(t, n + nw, tp, mask));
 		if (peer_wait)
 			sf_vnet_peer->unblock(&fw);
 		if (r < 0)
 			break;
+		for (nfds_t i = 0; i < nw; i++) {
+			if (t[n + i].revents) {
+				sf_vnet_check_members(); /* a member exited */
+				break;
+			}
+		}
 		int total = 0;
 		for (nfds_t i = 0; i < n; i++) {
 			if (!isv[i]) {
