@@ -27,6 +27,7 @@ static unsigned pool_n;                                       /* its length; gua
  * only ever with the same value. */
 void (*sf_vsock_release_fn)(struct sf_vsock *v);
 int (*sf_vsock_name_fn)(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
+bool (*sf_vsock_adopt_fn)(int fd);
 
 /* Numbers for the sockets this process makes, and its pid (their log
  * identity).  The pid is cached so that making a socket costs no getpid
@@ -195,6 +196,8 @@ void sf_socket_adopt(int fd)
 	socklen_t l = sizeof(int);
 	int saved = errno;
 	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+		goto out;
+	if (sf_vsock_adopt_fn && sf_vsock_adopt_fn(fd))
 		goto out;
 	if (libc->getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l) != 0)
 		goto out;

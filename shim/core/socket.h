@@ -94,6 +94,10 @@ extern void (*sf_vsock_release_fn)(struct sf_vsock *v);
 /* getsockname (peer false) / getpeername of a virtual socket, for
  * sf_socket_learn_addresses (set with sf_vsock_release_fn). */
 extern int (*sf_vsock_name_fn)(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
+/* sf_socket_adopt asks the virtual network first: true when fd is the
+ * program end of one of its sockets (passed with SCM_RIGHTS, inherited),
+ * which it installed itself. */
+extern bool (*sf_vsock_adopt_fn)(int fd);
 
 /* A fresh socket with one reference; NULL if out of memory. */
 struct sf_socket *sf_socket_new(int domain, int type, int protocol);

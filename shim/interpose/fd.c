@@ -18,6 +18,8 @@ SF_EXPORT int close(int fd)
 	/* Forget first, then close: once the kernel has released the number
 	 * another thread may get it from socket() and install its own entry. */
 	if (sf_unlikely(sf_vnet_on)) {
+		if (sf_vnet_vfork_child())
+			return sf_libc()->close(fd);
 		if (sf_vnet_is_hidden(fd)) {
 			errno = EBADF; /* the shim's end of a virtual socket's pair */
 			return -1;
@@ -40,6 +42,8 @@ SF_EXPORT int close_range(unsigned first, unsigned last, int flags)
 		errno = EINVAL;
 		return -1;
 	}
+	if (sf_unlikely(sf_vnet_on) && sf_vnet_vfork_child())
+		return sf_libc()->close_range(first, last, flags);
 	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		sf_fd_remove_range(first, last);
 	if (sf_unlikely(sf_vnet_on) && !(flags & CLOSE_RANGE_CLOEXEC)) {
@@ -60,6 +64,8 @@ SF_EXPORT int dup(int fd)
 
 SF_EXPORT int dup2(int fd, int nfd)
 {
+	if (sf_unlikely(sf_vnet_on) && sf_vnet_vfork_child())
+		return sf_libc()->dup2(fd, nfd);
 	if (sf_unlikely(sf_vnet_on)) {
 		if (sf_vnet_is_hidden(fd)) {
 			errno = EBADF;
@@ -77,6 +83,8 @@ SF_EXPORT int dup2(int fd, int nfd)
 
 SF_EXPORT int dup3(int fd, int nfd, int flags)
 {
+	if (sf_unlikely(sf_vnet_on) && sf_vnet_vfork_child())
+		return sf_libc()->dup3(fd, nfd, flags);
 	if (sf_unlikely(sf_vnet_on)) {
 		if (sf_vnet_is_hidden(fd)) {
 			errno = EBADF;

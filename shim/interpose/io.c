@@ -72,8 +72,38 @@ static SF_COLD ssize_t engaged_sendmsg(int fd, const struct msghdr *msg, int fla
 				      .flags = flags});
 }
 
+/* A virtual socket passed with SCM_RIGHTS stays open while in flight, as
+ * the kernel keeps a passed file open (vnet.c, sf_vnet_passed). */
+static void note_passed(const struct msghdr *msg)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int pfd;
+			memcpy(&pfd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			struct sf_socket *s = sf_socket_get(pfd);
+			if (s && s->v)
+				sf_vnet_passed(s->v);
+			if (s)
+				sf_socket_put(s);
+		}
+	}
+}
+
 SF_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+	if (sf_unlikely(sf_vnet_on) && msg && msg->msg_control && msg->msg_controllen >= sizeof(struct cmsghdr) &&
+	    !sf_depth) {
+		ssize_t r = sf_passes(fd) ? sf_libc()->sendmsg(fd, msg, flags) : engaged_sendmsg(fd, msg, flags);
+		if (r >= 0) {
+			int saved = errno;
+			note_passed(msg);
+			errno = saved;
+		}
+		return r;
+	}
 	if (sf_passes(fd))
 		return sf_libc()->sendmsg(fd, msg, flags);
 	return engaged_sendmsg(fd, msg, flags);

@@ -57,7 +57,9 @@ static _Atomic unsigned char *hidden_map; /* written once by the constructor; se
 /* When the shared network was last searched for members that died
  * (CLOCK_MONOTONIC ns; under the lock). */
 static uint64_t last_reap;
+static unsigned locks_since_reap;
 #define REAP_NS 20000000u
+#define REAP_EVERY 1024
 
 static void reap(void);
 static void drain_closeq(void);
@@ -78,10 +80,16 @@ static void shared_lock(void)
 	}
 	if (vnet_sh->procs[vnet_slot].nclose)
 		drain_closeq();
-	uint64_t now = sf_now_ns();
-	if (now - last_reap > REAP_NS) {
-		last_reap = now;
-		reap();
+	/* Waits notice dead members (vwait.c); a program that never waits
+	 * (it polls with MSG_DONTWAIT) has them looked for every so often.
+	 * Counted, not timed: a clock read per lock costs the ping-pong. */
+	if (sf_unlikely(++locks_since_reap >= REAP_EVERY)) {
+		uint64_t now = sf_now_ns();
+		locks_since_reap = 0;
+		if (now - last_reap > REAP_NS) {
+			last_reap = now;
+			reap();
+		}
 	}
 }
 
@@ -119,6 +127,7 @@ static void release_hook(struct sf_vsock *v);
 static int name_hook(struct sf_vsock *v, bool peer, struct sockaddr *a, socklen_t *l);
 
 static int open_shared(void);
+static bool adopt_hook(int fd);
 
 int sf_vnet_init(bool shared)
 {
@@ -133,6 +142,7 @@ int sf_vnet_init(bool shared)
 	sf_vsock_release_fn = release_hook;
 	sf_vsock_name_fn = name_hook;
 	if (!shared) {
+		/* (a private network's socket cannot reach another process) */
 		T->next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
 		return 0;
 	}
@@ -789,7 +799,7 @@ static void release_locked(struct sf_vsock *v)
 static void drop_member(struct sf_vsock *v, int s)
 {
 	v->procs &= ~(1ull << s);
-	if (v->procs && vnet_sh)
+	if ((v->procs || v->transit) && vnet_sh)
 		return;
 	release_locked(v);
 }
@@ -1622,24 +1632,33 @@ static void drain_closeq(void)
 	me->nclose = 0;
 }
 
-/* Slot s is gone (exited without the shim seeing it, or killed): its
- * descriptors are closed, as the kernel closes a dead process's.  Each
+/* Slot s stops holding every socket it holds but those in keep[].  Each
  * release may free other sockets (a listener's queue), so the walk starts
  * over after each. */
+static void drop_holdings(int s, struct sf_vsock *const *keep, unsigned nkeep)
+{
+	for (;;) {
+		struct sf_vsock *v = T->all;
+		for (; v; v = v->all_next) {
+			bool kept = false;
+			for (unsigned i = 0; i < nkeep && !kept; i++)
+				kept = keep[i] == v;
+			if ((v->procs & (1ull << s)) && !kept)
+				break;
+		}
+		if (!v)
+			return;
+		drop_member(v, s);
+	}
+}
+
+/* Slot s is gone (exited without the shim seeing it, or killed): its
+ * descriptors are closed, as the kernel closes a dead process's. */
 static void forget_member(int s)
 {
-	bool again = true;
-	while (again) {
-		again = false;
-		for (struct sf_vsock *v = T->all; v; v = v->all_next) {
-			v->sig_at[s] = -1; /* its copies died with it */
-			if (v->procs & (1ull << s)) {
-				drop_member(v, s);
-				again = true;
-				break;
-			}
-		}
-	}
+	drop_holdings(s, NULL, 0);
+	for (struct sf_vsock *v = T->all; v; v = v->all_next)
+		v->sig_at[s] = -1; /* its copies died with it */
 	struct vproc *p = &vnet_sh->procs[s];
 	p->state = VP_FREE;
 	p->pid = 0;
@@ -1829,17 +1848,7 @@ void sf_vnet_exit(void)
 		return; /* private, or a vfork child in its parent's memory */
 	vnet_lock();
 	if (vnet_sh->procs[vnet_slot].state == VP_LIVE) {
-		bool again = true;
-		while (again) {
-			again = false;
-			for (struct sf_vsock *v = T->all; v; v = v->all_next) {
-				if (v->procs & (1ull << vnet_slot)) {
-					drop_member(v, vnet_slot);
-					again = true;
-					break;
-				}
-			}
-		}
+		drop_holdings(vnet_slot, NULL, 0);
 		for (struct sf_vsock *v = T->all; v; v = v->all_next)
 			v->sig_at[vnet_slot] = -1; /* the kernel closes them */
 		varena_leave();
@@ -1848,6 +1857,44 @@ void sf_vnet_exit(void)
 }
 
 /* --- joining a shared network --- */
+
+static struct sf_vsock *inherited_socket(int fd);
+
+bool sf_vnet_vfork_child(void)
+{
+	return getpid() != vnet_pid;
+}
+
+void sf_vnet_passed(struct sf_vsock *v)
+{
+	if (!vnet_sh)
+		return;
+	vnet_lock();
+	v->transit++;
+	vnet_unlock();
+}
+
+/* sf_socket_adopt's question (an fd received with SCM_RIGHTS, say): one of
+ * the network's sockets becomes this process's too. */
+static bool adopt_hook(int fd)
+{
+	vnet_lock();
+	struct sf_vsock *v = inherited_socket(fd);
+	if (v) {
+		v->procs |= 1ull << vnet_slot;
+		if (v->transit)
+			v->transit--;
+		struct sf_socket *old = NULL;
+		if (vsock_install(v, fd, &old) == 0)
+			vnet_sync(v, fd);
+		vnet_unlock();
+		if (old)
+			sf_socket_put(old);
+		return true;
+	}
+	vnet_unlock();
+	return false;
+}
 
 /* An fd this process inherited (exec, posix_spawn) that is the program end
  * of one of the network's sockets: that socket, found by the end's inode;
@@ -1911,7 +1958,7 @@ static void repair_pair(struct sf_vsock *v, const int *fds, const struct sf_vsoc
 static void adopt_inherited(bool execd)
 {
 	int fds[ADOPT_MAX];
-	struct sf_vsock *of[ADOPT_MAX];
+	struct sf_vsock *of[ADOPT_MAX] = {0};
 	unsigned n = 0;
 	uint64_t me = 1ull << vnet_slot;
 	int d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1936,24 +1983,8 @@ static void adopt_inherited(bool execd)
 		sf_libc()->close(d);
 	}
 	/* What we held before exec and no longer have a descriptor of. */
-	if (execd) {
-		bool again = true;
-		while (again) {
-			again = false;
-			for (struct sf_vsock *v = T->all; v; v = v->all_next) {
-				if (!(v->procs & me))
-					continue;
-				bool kept = false;
-				for (unsigned i = 0; i < n && !kept; i++)
-					kept = of[i] == v;
-				if (!kept) {
-					drop_member(v, vnet_slot);
-					again = true;
-					break;
-				}
-			}
-		}
-	}
+	if (execd)
+		drop_holdings(vnet_slot, of, n);
 	for (unsigned i = 0; i < n; i++) {
 		struct sf_vsock *v = of[i];
 		v->procs |= me;
@@ -2037,6 +2068,7 @@ static int open_shared(void)
 			       r == -EPROTO ? "not a sockfault network file" : strerror(-r));
 		return -1;
 	}
+	sf_vsock_adopt_fn = adopt_hook;
 	/* The network is ours to use: its lock and tables. */
 	sf_vnet_slice_ns = 100000000u;
 	sf_vnet_lock = &vnet_sh->lock;

@@ -82,6 +82,9 @@ struct sf_vsock {
 	int sig_at[VPROC_MAX];
 	/* st_ino of the program end: tells a descriptor of this socket that
 	 * an exec'd image inherited (vnet.c, adopt). */
+	/* Descriptors of it in flight in SCM_RIGHTS messages: holders too
+	 * (a message never received keeps the socket until the network ends). */
+	unsigned transit;
 	unsigned long prog_ino, sig_ino; /* (sig_ino: checks a fetched copy, vsig_fetch) */
 	/* In-process (sockfault_fuzz.h): the pair comes from a pool of reused
 	 * pairs and this is the pool's own, hidden copy of the program end

@@ -142,6 +142,14 @@ void sf_vnet_exit(void);
  * (-1: fork failed) once fork returned in the parent. */
 bool sf_vnet_fork_possible(void);
 void sf_vnet_fork_done(pid_t pid);
+/* v's fd was sent with SCM_RIGHTS: v stays open until a process receives
+ * it (sf_socket_adopt), whoever closes meanwhile. */
+void sf_vnet_passed(struct sf_vsock *v);
+/* Whether this is a vfork child (posix_spawn, subprocess) running in its
+ * parent's memory before exec: what it closes or dups there must not
+ * change the parent's tables, which are the memory it runs in.  A getpid
+ * per call, made only by the fd calls that would change them. */
+bool sf_vnet_vfork_child(void);
 /* A shared network: the slice (ns) that waits which could last forever are
  * cut into, so that a member killed while others wait on it is noticed
  * (0: private network, no slicing); what is done after each slice: its

@@ -5,6 +5,8 @@
  *   blocking ping-pong  two threads, blocking 64-byte request/response
  *   bulk              one thread sends SF_BENCH_BULK_MB MiB (default 1024)
  *                     in 64 KiB writes, another reads it; MiB per second
+ *   2-process ping-pong, 2-process bulk   the same with the other end in a
+ *                     forked child: one network shared by two processes
  *
  * usage: bench_virtual PRELOAD   PRELOAD is the LD_PRELOAD value that loads
  *                                the shim (CMake passes it)
@@ -13,7 +15,8 @@
  * The parent runs the child natively and under the shim with
  * SOCKFAULT_NET=virtual, alternating, ROUNDS times each (SF_BENCH_ROUNDS,
  * default 3), keeps the best rate of each and prints virtual/kernel ratios
- * (targets: epoll ping-pong >= 5, blocking ping-pong >= 1.5, bulk >= 2).  It
+ * (targets: epoll ping-pong >= 5, blocking ping-pong >= 1.5, bulk >= 2, and
+ * between two processes ping-pong >= 1.5, bulk >= 2).  It
  * asserts nothing about time: the ctest checks that it runs, that the data
  * arrives intact and that the virtual child really used the virtual
  * network. */
@@ -23,6 +26,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 
 #include "bench.h"
 
@@ -182,6 +186,85 @@ static double bulk_mibps(uint64_t mib, int *intact)
 	return (double)(b.bytes >> 20) / (t1 - t0);
 }
 
+/* The other end in a forked child: every message crosses processes. */
+static double proc_pingpong(void)
+{
+	int c, s;
+	bench_tcp_pair(&c, &s);
+	pid_t pid = fork();
+	if (pid < 0)
+		bench_die("fork");
+	if (pid == 0) {
+		close(c);
+		bench_echo(&s);
+		_exit(0);
+	}
+	close(s);
+	char buf[MSG];
+	memset(buf, 'p', sizeof(buf));
+	double best = 0;
+	for (int k = 0; k < 4; k++) {
+		long trips = 0;
+		double t0 = bench_now_s(), t1;
+		do {
+			for (int i = 0; i < 100; i++, trips++) {
+				if (send(c, buf, MSG, 0) != MSG)
+					bench_die("send");
+				bench_recv_full(c, buf, MSG);
+			}
+			t1 = bench_now_s();
+		} while (t1 - t0 < SECONDS);
+		double rate = (double)trips / (t1 - t0);
+		if (k > 0 && rate > best)
+			best = rate;
+	}
+	shutdown(c, SHUT_RDWR);
+	close(c);
+	waitpid(pid, NULL, 0);
+	return best;
+}
+
+static double proc_bulk_mibps(uint64_t mib, int *intact)
+{
+	int c, s, p[2];
+	bench_tcp_pair(&c, &s);
+	if (pipe(p))
+		bench_die("pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		bench_die("fork");
+	if (pid == 0) {
+		close(c);
+		struct bulk b = {.fd = s};
+		bulk_reader(&b);
+		_exit(write(p[1], &b.bytes, sizeof(b.bytes)) == sizeof(b.bytes) ? 0 : 1);
+	}
+	close(s);
+	close(p[1]);
+	static unsigned char buf[CHUNK];
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + 3);
+	uint64_t total = mib << 20, sent = 0, got = 0;
+	double t0 = bench_now_s();
+	while (sent < total) {
+		ssize_t w = send(c, buf, sizeof(buf), 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			bench_die("send");
+		sent += (uint64_t)w;
+	}
+	shutdown(c, SHUT_WR);
+	if (read(p[0], &got, sizeof(got)) != sizeof(got))
+		got = 0;
+	double t1 = bench_now_s();
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	close(c);
+	*intact = got == sent;
+	return (double)(got >> 20) / (t1 - t0);
+}
+
 static int child(void)
 {
 	unsigned (*count)(void) = (unsigned (*)(void))dlsym(RTLD_DEFAULT, "sf_vnet_socket_count");
@@ -193,12 +276,16 @@ static int child(void)
 	double e = epoll_pingpong(), b = blocking_pingpong();
 	int intact = 0;
 	double mibps = bulk_mibps(mib ? mib : 1, &intact);
-	printf("virtual=%d epoll_rtps=%.1f blocking_rtps=%.1f bulk_mibps=%.1f intact=%d\n", virt, e, b, mibps, intact);
+	double pp = proc_pingpong();
+	int intact2 = 0;
+	double pmibps = proc_bulk_mibps(mib ? mib : 1, &intact2);
+	printf("virtual=%d epoll_rtps=%.1f blocking_rtps=%.1f bulk_mibps=%.1f intact=%d proc_rtps=%.1f proc_mibps=%.1f\n",
+	       virt, e, b, mibps, intact && intact2, pp, pmibps);
 	return 0;
 }
 
 struct result {
-	double epoll, blocking, bulk;
+	double epoll, blocking, bulk, proc, proc_bulk;
 };
 
 static struct result measure(const char *self, const char *preload)
@@ -212,8 +299,8 @@ static struct result measure(const char *self, const char *preload)
 	int virt = -1, intact = 0;
 	struct result res;
 	if (failed ||
-	    sscanf(buf, "virtual=%d epoll_rtps=%lf blocking_rtps=%lf bulk_mibps=%lf intact=%d", &virt, &res.epoll,
-		   &res.blocking, &res.bulk, &intact) != 5) {
+	    sscanf(buf, "virtual=%d epoll_rtps=%lf blocking_rtps=%lf bulk_mibps=%lf intact=%d proc_rtps=%lf proc_mibps=%lf",
+		   &virt, &res.epoll, &res.blocking, &res.bulk, &intact, &res.proc, &res.proc_bulk) != 7) {
 		fprintf(stderr, "bench_virtual: the %s child failed (output '%s')\n", preload ? "virtual" : "kernel",
 			buf);
 		exit(1);
@@ -234,6 +321,10 @@ static void keep_best(struct result *best, const struct result *r)
 		best->blocking = r->blocking;
 	if (r->bulk > best->bulk)
 		best->bulk = r->bulk;
+	if (r->proc > best->proc)
+		best->proc = r->proc;
+	if (r->proc_bulk > best->proc_bulk)
+		best->proc_bulk = r->proc_bulk;
 }
 
 int main(int argc, char **argv)
@@ -248,7 +339,7 @@ int main(int argc, char **argv)
 	int rounds = env_rounds ? atoi(env_rounds) : 3;
 	if (rounds < 1)
 		rounds = 1;
-	struct result kernel = {0, 0, 0}, virt = {0, 0, 0};
+	struct result kernel = {0}, virt = {0};
 	for (int r = 0; r < rounds; r++) {
 		struct result a, b;
 		if (r % 2) {
@@ -269,5 +360,9 @@ int main(int argc, char **argv)
 	       kernel.blocking, virt.blocking, virt.blocking / kernel.blocking);
 	printf("  bulk %s MiB:                 kernel %8.0f MiB/s, virtual %8.0f MiB/s, ratio %.2f (target >= 2)\n",
 	       mb ? mb : "1024", kernel.bulk, virt.bulk, virt.bulk / kernel.bulk);
+	printf("  ping-pong, 2 processes:       kernel %8.0f rt/s, virtual %8.0f rt/s, ratio %.2f (target >= 1.5)\n",
+	       kernel.proc, virt.proc, virt.proc / kernel.proc);
+	printf("  bulk %s MiB, 2 processes:    kernel %8.0f MiB/s, virtual %8.0f MiB/s, ratio %.2f (target >= 2)\n",
+	       mb ? mb : "1024", kernel.proc_bulk, virt.proc_bulk, virt.proc_bulk / kernel.proc_bulk);
 	return 0;
 }
