@@ -262,6 +262,11 @@ int varena_fd(void)
 	return arena_fd;
 }
 
+void varena_set_fd(int fd)
+{
+	arena_fd = fd;
+}
+
 /* --- the allocator ---
  *
  * Power-of-two classes from 32 bytes, a 16-byte header holding the class,

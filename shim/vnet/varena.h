@@ -77,6 +77,8 @@ int varena_dir(char *out, size_t len);
 const char *varena_path(void);
 /* The open network file (the shim's, hidden from the program); -1. */
 int varena_fd(void);
+/* It moved (sf_vnet_evict: the program dup2'd over its number). */
+void varena_set_fd(int fd);
 /* Memory in the mapping (zeroed if asked), or NULL (the mapping or
  * /dev/shm is full). */
 void *varena_alloc(size_t n, bool zero);

@@ -63,6 +63,10 @@ static unsigned locks_since_reap;
 
 static void reap(void);
 static void drain_closeq(void);
+/* pidfds of the other members, for pidfd_getfd (vsig_fetch) and waits;
+ * private, under the lock.  A slot's pidfd is checked against its pid. */
+static int pidfd_of[VPROC_MAX] = {[0 ... VPROC_MAX - 1] = -1};
+static pid_t pidfd_pid[VPROC_MAX];
 static void close_sigs(struct sf_vsock *v);
 
 static void shared_lock(void)
@@ -538,6 +542,21 @@ void sf_vnet_evict(int fd)
 	vnet_lock();
 	if (sf_vnet_is_hidden(fd))
 		pool_drop();
+	for (int s = 0; s < VPROC_MAX; s++) {
+		if (pidfd_of[s] == fd) { /* made again when needed */
+			hidden_close(fd);
+			pidfd_of[s] = -1;
+		}
+	}
+	if (vnet_sh && fd == varena_fd()) {
+		int base = hidden_base > 0 ? hidden_base : 3;
+		int n = sf_libc()->fcntl(fd, F_DUPFD_CLOEXEC, fd + 1 > base ? fd + 1 : base);
+		if (n >= 0) {
+			hidden_close(fd);
+			varena_set_fd(n);
+			hidden_mark(n, true);
+		}
+	}
 	for (struct sf_vsock *v = T->all; v && sf_vnet_is_hidden(fd); v = v->all_next) {
 		int *mine = &v->sig_at[vnet_slot];
 		int *slot = *mine == fd ? mine : v->pool_prog == fd ? &v->pool_prog : NULL;
@@ -564,14 +583,18 @@ int sf_vnet_close_range(unsigned first, unsigned last, int flags)
 	vnet_lock();
 	pool_drop();
 	for (;;) {
+		/* The next of ours (shim ends, pidfds, the network file): the
+		 * bitmap has them all. */
 		unsigned next = UINT32_MAX;
-		for (struct sf_vsock *v = T->all; v; v = v->all_next) {
-			int sig = v->sig_at[vnet_slot];
-			if (sig >= 0 && (unsigned)sig >= from && (unsigned)sig <= last && (unsigned)sig < next)
-				next = (unsigned)sig;
-			if (v->pool_prog >= 0 && (unsigned)v->pool_prog >= from && (unsigned)v->pool_prog <= last &&
-			    (unsigned)v->pool_prog < next)
-				next = (unsigned)v->pool_prog;
+		for (unsigned fd = from; fd <= last && fd < SF_FD_MAX; fd++) {
+			if (!(fd & 7) && fd + 7 <= last && !atomic_load_explicit(&hidden_map[fd >> 3], memory_order_relaxed)) {
+				fd += 7;
+				continue;
+			}
+			if (sf_vnet_is_hidden((int)fd)) {
+				next = fd;
+				break;
+			}
 		}
 		if (next == UINT32_MAX) {
 			r = (int)sf_neg(sf_libc()->close_range(from, last, flags));
@@ -1533,11 +1556,6 @@ unsigned sf_vnet_count(void)
 
 /* --- members (a shared network: varena.h) --- */
 
-/* pidfds of the other members, for pidfd_getfd (vsig_fetch); private,
- * under the lock.  A slot's pidfd is checked against its pid. */
-static int pidfd_of[VPROC_MAX] = {[0 ... VPROC_MAX - 1] = -1};
-static pid_t pidfd_pid[VPROC_MAX];
-
 static int member_pidfd(int s)
 {
 	pid_t pid = vnet_sh->procs[s].pid;
@@ -1806,8 +1824,7 @@ void sf_vnet_atfork_child(void)
 	vnet_pid = getpid();
 	/* The parent's pending wakes are not this thread's. */
 	(void)vwait_take_wake();
-	for (int s = 0; s < VPROC_MAX; s++)
-		pidfd_of[s] = -1; /* copies of the parent's: closed below */
+	/* (The parent's pidfds, copied, name the same processes: kept.) */
 	if (vnet_sh) {
 		/* A parent thread's wait, spin or wake does not exist here, but
 		 * the counts are the network's: nothing to reset.  The slot is
