@@ -1514,6 +1514,8 @@ bad:
 int sf_vnet_validate(const char **why)
 {
 	vnet_lock();
+	if (vnet_sh)
+		reap(); /* the network as it is: without members that are gone */
 	unsigned n = 0;
 	for (struct sf_vsock *v = T->all; v; v = v->all_next)
 		n++;
@@ -1685,9 +1687,17 @@ static void forget_member(int s)
 
 static void reap(void)
 {
-	for (int s = 0; s < VPROC_MAX; s++)
-		if (s != vnet_slot && vnet_sh->procs[s].state != VP_FREE && varena_gone(s))
+	for (int s = 0; s < VPROC_MAX; s++) {
+		struct vproc *p = &vnet_sh->procs[s];
+		if (s != vnet_slot && p->state != VP_FREE && varena_gone(s))
 			forget_member(s);
+		/* Our pidfd of a member that left (or whose slot was taken
+		 * since): not needed any more. */
+		if (pidfd_of[s] >= 0 && (p->state == VP_FREE || p->pid != pidfd_pid[s])) {
+			hidden_close(pidfd_of[s]);
+			pidfd_of[s] = -1;
+		}
+	}
 }
 
 /* A member died holding the lock: what it was doing is lost (the state it
