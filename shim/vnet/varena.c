@@ -149,6 +149,7 @@ void varena_claim(int s)
 	p->pid = getpid();
 	p->start = varena_starttime(p->pid);
 	p->state = VP_LIVE;
+	p->timer = false; /* (a fork child, an exec'd image: no thread yet) */
 	p->nclose = 0;
 	varena_lock(&p->life);
 	vnet_slot = s;
@@ -160,6 +161,7 @@ int varena_reserve(void)
 		struct vproc *p = &vnet_sh->procs[s];
 		if (p->state == VP_FREE) {
 			p->state = VP_FORKING;
+			p->timer = false;
 			p->pid = 0;
 			p->start = 0;
 			p->nclose = 0;

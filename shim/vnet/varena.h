@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 struct sf_vsock;
+struct vlink_rx;
 
 /* Limits (README "The virtual network"): processes at once, and fds a
  * process has still to close for sockets freed by others. */
@@ -40,6 +41,7 @@ struct vproc {
 	int state;
 	unsigned long long start; /* /proc/PID/stat starttime: tells a reused pid */
 	pthread_mutex_t life;     /* held by the member while it lives (robust) */
+	bool timer;               /* it runs a link timer thread (vlink.c) */
 	unsigned nclose;          /* fds of this process to close (closeq) */
 	int closeq[VCLOSE_MAX];
 };
@@ -49,6 +51,11 @@ struct vnet_tables {
 	struct sf_vsock *all;
 	unsigned nall;
 	uint16_t next_ephemeral;
+	/* vlink.c: what travels over links, the earliest delivery, and the
+	 * futex word the timer threads of every process sleep on. */
+	struct vlink_rx *lk_pending;
+	uint64_t lk_target;
+	unsigned lk_seq;
 };
 
 struct vnet_shared {

@@ -28,11 +28,15 @@
  * time does that, and only a thread of our own can do it while every
  * program thread sits in the kernel.  A timerfd would be a wakeup nobody
  * reads: the program's epoll set does not contain it.  So: one thread per
- * process, started at the first thing put in flight (never without a link
- * line), with every signal blocked (the program's handlers never run on
- * it), sleeping on a condition variable of the network lock until the
- * earliest pending delivery.  It holds the lock only to deliver.  A fork
- * child has no copy of it; its fresh network starts another when needed.
+ * process, started at the first thing it puts in flight (never without a
+ * link line), with every signal blocked (the program's handlers never run
+ * on it), sleeping on a futex word of the network (lk_seq) until the
+ * earliest pending delivery.  It holds the lock only to deliver.  What is
+ * in flight is the network's (varena.h: shared by the run's processes), so
+ * any process's timer delivers it; when the last process with a timer
+ * leaves or dies, what it left in flight arrives at once rather than never
+ * (vlink_orphaned).  A fork child has no copy of the thread; it starts one
+ * when it needs it.
  *
  * Fuzz-peer mode is not supported: its virtual clock would have to jump
  * over every link delay, and its end-of-run test (every thread blocked)
@@ -46,6 +50,10 @@
 #include "vnet/vlink.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -112,11 +120,14 @@ static inline const struct sf_link *klink(const struct vlink_rx *k)
 static uint64_t *counts;   /* per link line: sends it carried (under the lock) */
 static uint64_t seed;
 
-static struct vlink_rx *pending;        /* under the lock */
-static bool timer_running;              /* under the lock */
-static uint64_t timer_target = UINT64_MAX; /* what the thread sleeps until */
-static pthread_cond_t timer_cond;
-static pthread_condattr_t timer_attr;
+static bool timer_running; /* this process's thread; under the lock */
+#define LK (vnet_tables())
+
+static void timer_wake(void)
+{
+	LK->lk_seq++;
+	syscall(SYS_futex, &LK->lk_seq, vnet_sh ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
 
 void vlink_init(void)
 {
@@ -127,9 +138,6 @@ void vlink_init(void)
 	if (!counts)
 		return; /* links off: the program runs on an ideal network */
 	seed = sf_config.seed;
-	pthread_condattr_init(&timer_attr);
-	pthread_condattr_setclock(&timer_attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&timer_cond, &timer_attr);
 	sf_vlink_on = true;
 }
 
@@ -207,6 +215,8 @@ static void start_timer(void)
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	pthread_t t;
 	timer_running = pthread_create(&t, &a, timer_main, NULL) == 0;
+	if (timer_running && vnet_sh)
+		vnet_sh->procs[vnet_slot].timer = true;
 	pthread_attr_destroy(&a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
@@ -218,8 +228,8 @@ static void schedule(struct vlink_rx *k, uint64_t at)
 {
 	if (!k->queued) {
 		k->queued = true;
-		k->pnext = pending;
-		pending = k;
+		k->pnext = LK->lk_pending;
+		LK->lk_pending = k;
 		k->v->refs++; /* kept until nothing is in flight to it */
 	}
 	if (!timer_running)
@@ -230,9 +240,9 @@ static void schedule(struct vlink_rx *k, uint64_t at)
 		advance(k, UINT64_MAX);
 		return;
 	}
-	if (at < timer_target) {
-		timer_target = at;
-		pthread_cond_signal(&timer_cond);
+	if (at < LK->lk_target) {
+		LK->lk_target = at;
+		timer_wake();
 	}
 }
 
@@ -325,43 +335,51 @@ static uint64_t advance(struct vlink_rx *k, uint64_t now)
 	return next;
 }
 
+/* Delivers what is due at `now`; the next delivery time. */
+static uint64_t deliver(uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+	for (struct vlink_rx **pp = &LK->lk_pending; *pp;) {
+		struct vlink_rx *k = *pp;
+		uint64_t n = advance(k, now);
+		if (n == UINT64_MAX) {
+			*pp = k->pnext;
+			k->queued = false;
+			vsock_unref(k->v); /* may free v and k: unlinked first */
+			continue;
+		}
+		if (n < next)
+			next = n;
+		pp = &k->pnext;
+	}
+	LK->lk_target = next;
+	return next;
+}
+
+void vlink_orphaned(int gone)
+{
+	if (!sf_vlink_on || !vnet_sh || !LK->lk_pending)
+		return;
+	for (int s = 0; s < VPROC_MAX; s++)
+		if (s != gone && vnet_sh->procs[s].state == VP_LIVE && vnet_sh->procs[s].timer)
+			return; /* another process's timer carries on */
+	deliver(UINT64_MAX);
+}
+
 static void *timer_main(void *arg)
 {
 	(void)arg;
 	vnet_lock();
 	for (;;) {
-		uint64_t now = sf_now_ns(), next = UINT64_MAX;
-		for (struct vlink_rx **pp = &pending; *pp;) {
-			struct vlink_rx *k = *pp;
-			uint64_t n = advance(k, now);
-			if (n == UINT64_MAX) {
-				*pp = k->pnext;
-				k->queued = false;
-				vsock_unref(k->v); /* may free v and k: unlinked first */
-				continue;
-			}
-			if (n < next)
-				next = n;
-			pp = &k->pnext;
-		}
-		timer_target = next;
-		/* The wake a delivery left for vnet_unlock (vwait.c): this thread
-		 * gives the lock up in its condition wait instead, so it makes the
-		 * wake itself, now. */
-		struct sf_vsock *w = vwait_take_wake();
-		if (w)
-			vwait_deferred_wake(w);
-		TSAN_RELEASE(sf_vnet_lock);
-		int r;
-		if (next == UINT64_MAX) {
-			r = pthread_cond_wait(&timer_cond, sf_vnet_lock);
-		} else {
-			struct timespec ts = {(time_t)(next / 1000000000u), (long)(next % 1000000000u)};
-			r = pthread_cond_timedwait(&timer_cond, sf_vnet_lock, &ts);
-		}
-		if (r == EOWNERDEAD) /* a member died holding the shared lock */
-			vnet_recover();
-		TSAN_ACQUIRE(sf_vnet_lock);
+		uint64_t next = deliver(sf_now_ns());
+		/* The wake a delivery left for vnet_unlock (vwait.c): made when
+		 * the lock is given up below. */
+		unsigned seq = LK->lk_seq;
+		vnet_unlock();
+		struct timespec ts = {(time_t)(next / 1000000000u), (long)(next % 1000000000u)};
+		syscall(SYS_futex, &LK->lk_seq, vnet_sh ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE, seq,
+			next == UINT64_MAX ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+		vnet_lock();
 	}
 	return NULL;
 }
@@ -404,13 +422,13 @@ void vlink_free(struct sf_vsock *v)
 
 void vlink_atfork_child(void)
 {
+	timer_running = false;
+	if (vnet_sh)
+		return; /* what is in flight is the network's: the parent's timer goes on */
 	/* The parent's sockets are orphans in the child; what was in flight
 	 * to them stays where it is (their references are never dropped). */
-	pending = NULL;
-	timer_running = false;
-	timer_target = UINT64_MAX;
-	if (sf_vlink_on)
-		pthread_cond_init(&timer_cond, &timer_attr);
+	LK->lk_pending = NULL;
+	LK->lk_target = UINT64_MAX;
 }
 
 __thread struct sf_vlink_note sf_vlink_note __attribute__((tls_model("initial-exec")));

@@ -61,7 +61,10 @@ bool vlink_udp_send(struct sf_vsock *sender, struct sf_vsock *o, struct vdgram *
 
 /* The socket is freed (last reference): its link state goes. */
 void vlink_free(struct sf_vsock *v);
-/* fork: the child has no timer thread; its network starts afresh. */
+/* fork: the child has no timer thread (a private network starts afresh). */
 void vlink_atfork_child(void);
+/* Slot `gone` (varena.h) leaves or died: if no other process runs a timer,
+ * what is in flight arrives now rather than never. */
+void vlink_orphaned(int gone);
 
 #endif

@@ -148,6 +148,7 @@ int sf_vnet_init(bool shared)
 	if (!shared) {
 		/* (a private network's socket cannot reach another process) */
 		T->next_ephemeral = 32768 + (uint16_t)(vnet_pid % 1000);
+		T->lk_target = UINT64_MAX;
 		return 0;
 	}
 	return open_shared();
@@ -1677,6 +1678,8 @@ static void drop_holdings(int s, struct sf_vsock *const *keep, unsigned nkeep)
 static void forget_member(int s)
 {
 	drop_holdings(s, NULL, 0);
+	if (vnet_sh->procs[s].timer)
+		vlink_orphaned(s);
 	for (struct sf_vsock *v = T->all; v; v = v->all_next)
 		v->sig_at[s] = -1; /* its copies died with it */
 	struct vproc *p = &vnet_sh->procs[s];
@@ -1743,6 +1746,11 @@ unsigned vnet_member_pidfds(int *fds, unsigned max)
 			fds[n++] = fd;
 	}
 	return n;
+}
+
+struct vnet_tables *vnet_tables(void)
+{
+	return T;
 }
 
 void sf_vnet_check_members(void)
@@ -1851,6 +1859,7 @@ void sf_vnet_atfork_child(void)
 		}
 		varena_claim(fork_slot);
 		fork_slot = -1;
+		vlink_atfork_child();
 		vnet_unlock();
 		return;
 	}
@@ -1876,6 +1885,7 @@ void sf_vnet_exit(void)
 	vnet_lock();
 	if (vnet_sh->procs[vnet_slot].state == VP_LIVE) {
 		drop_holdings(vnet_slot, NULL, 0);
+		vlink_orphaned(vnet_slot);
 		for (struct sf_vsock *v = T->all; v; v = v->all_next)
 			v->sig_at[vnet_slot] = -1; /* the kernel closes them */
 		varena_leave();
@@ -2119,8 +2129,10 @@ static int open_shared(void)
 	hidden_mark(varena_fd(), true);
 	for (struct sf_vsock *v = T->all; v; v = v->all_next)
 		v->sig_at[slot] = -1; /* exec closed ours; a new slot has none */
-	if (!T->next_ephemeral)
+	if (!T->next_ephemeral) { /* a new network */
 		T->next_ephemeral = 32768 + (uint16_t)(me % 1000);
+		T->lk_target = UINT64_MAX;
+	}
 	reap();
 	if (T->all)
 		adopt_inherited(execd);

@@ -225,6 +225,8 @@ unsigned vnet_watch_members(struct futex_waitv *w, unsigned max);
 /* pidfds of the other members (readable once one exits), at most max;
  * under the lock. */
 unsigned vnet_member_pidfds(int *fds, unsigned max);
+/* The network's tables (vlink.c keeps its timer's state there). */
+struct vnet_tables *vnet_tables(void);
 void vnet_unlock(void);
 /* Wakes the threads waiting on v (cond or spin); under the lock. */
 void vnet_notify(struct sf_vsock *v);
