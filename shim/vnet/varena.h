@@ -101,6 +101,8 @@ bool varena_gone(int s);
  * (-1: none), claimed by the child; this process leaving. */
 int varena_reserve(void);
 void varena_claim(int s);
+/* After the claim, with the network lock dropped: takes the life mutex. */
+void varena_hold_life(void);
 void varena_leave(void);
 /* /proc/PID/stat field 22 (0 if unreadable). */
 unsigned long long varena_starttime(pid_t pid);

@@ -78,6 +78,7 @@ static void shared_lock(void)
 		__builtin_ia32_pause();
 	if (r == EBUSY)
 		r = pthread_mutex_lock(m);
+	TSAN_ACQUIRE(m); /* (before what the lock guards is read, below) */
 	if (r == EOWNERDEAD) {
 		pthread_mutex_consistent(m);
 		vnet_recover();
@@ -99,11 +100,12 @@ static void shared_lock(void)
 
 void vnet_lock(void)
 {
-	if (vnet_sh)
+	if (vnet_sh) {
 		shared_lock();
-	else
+	} else {
 		pthread_mutex_lock(sf_vnet_lock);
-	TSAN_ACQUIRE(sf_vnet_lock);
+		TSAN_ACQUIRE(sf_vnet_lock);
+	}
 }
 
 void vnet_unlock(void)
@@ -1849,6 +1851,7 @@ void sf_vnet_atfork_child(void)
 		 * ours before the lock is (the lock drains the slot's queue). */
 		if (fork_slot >= 0)
 			vnet_slot = fork_slot;
+		TSAN_FORGET_LOCK(sf_vnet_lock);
 		shared_lock();
 		if (fork_slot < 0) {
 			/* The network was full when the interposed fork checked
@@ -1861,6 +1864,7 @@ void sf_vnet_atfork_child(void)
 		fork_slot = -1;
 		vlink_atfork_child();
 		vnet_unlock();
+		varena_hold_life();
 		return;
 	}
 	/* The forking thread took the lock in prepare: it is ours to release. */
@@ -2137,6 +2141,7 @@ static int open_shared(void)
 	if (T->all)
 		adopt_inherited(execd);
 	vnet_unlock();
+	varena_hold_life();
 	if (!env || strcmp(env, path) != 0)
 		setenv("SOCKFAULT_VNET", path, 1);
 	return 0;

@@ -171,7 +171,14 @@ void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
 #define TSAN_ACQUIRE(a) __tsan_acquire(a)
 #define TSAN_RELEASE(a) __tsan_release(a)
+/* A fork child: the shared lock the parent's thread held across fork is
+ * not the child's (the parent lets go), but TSan's copy of its state says
+ * the child's thread holds it. */
+void __tsan_mutex_pre_unlock(void *addr, unsigned flags);
+void __tsan_mutex_post_unlock(void *addr, unsigned flags);
+#define TSAN_FORGET_LOCK(a) (__tsan_mutex_pre_unlock((a), 0), __tsan_mutex_post_unlock((a), 0))
 #else
+#define TSAN_FORGET_LOCK(a) ((void)0)
 #define TSAN_ACQUIRE(a) ((void)0)
 #define TSAN_RELEASE(a) ((void)0)
 #endif
