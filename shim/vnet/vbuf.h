@@ -19,7 +19,8 @@ struct vbuf {
 	unsigned char *data;
 	size_t cap, head, len;
 	bool wbusy, rbusy;
-	bool waited; /* a thread waits for a copy to end (vbuf_copy_done) */
+	signed char wslot, rslot; /* the member slots of the copiers (varena.h) */
+	bool waited; /* a thread waits for a copy to end (vtcp_copy_done) */
 	unsigned epoch; /* bumped by vbuf_clear: a copy made before is void */
 };
 

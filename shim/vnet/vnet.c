@@ -1677,8 +1677,44 @@ static void drop_holdings(int s, struct sf_vsock *const *keep, unsigned nkeep)
 
 /* Slot s is gone (exited without the shim seeing it, or killed): its
  * descriptors are closed, as the kernel closes a dead process's. */
+/* What a member killed half-way through a copy with the lock dropped
+ * (vtcp.c) left: the copy's busy flag, the waiters for it, the reference
+ * it held.  The bytes it was copying are lost, as if never sent. */
+static void repair_copies(int s)
+{
+	pid_t pid = vnet_sh->procs[s].pid;
+	for (;;) {
+		struct sf_vsock *v = T->all;
+		for (; v; v = v->all_next)
+			if ((v->rx.wbusy && v->rx.wslot == s) || (v->rx.rbusy && v->rx.rslot == s) ||
+			    (v->ho && v->ho_pid == pid))
+				break;
+		if (!v)
+			return;
+		bool unref = false;
+		if (v->rx.wbusy && v->rx.wslot == s) {
+			v->rx.wbusy = false;
+			unref = true; /* the sender's hold on its peer */
+		}
+		if (v->rx.rbusy && v->rx.rslot == s)
+			v->rx.rbusy = false;
+		if (v->ho && v->ho_pid == pid) {
+			/* the receiver's buffers died with it; a sender of that
+			 * process copying into them too */
+			if (v->ho_busy)
+				unref = true;
+			v->ho = NULL;
+			v->ho_busy = false;
+		}
+		vtcp_copy_done(v);
+		if (unref)
+			vsock_unref(v);
+	}
+}
+
 static void forget_member(int s)
 {
+	repair_copies(s);
 	drop_holdings(s, NULL, 0);
 	if (vnet_sh->procs[s].timer)
 		vlink_orphaned(s);

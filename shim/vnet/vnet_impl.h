@@ -234,6 +234,8 @@ unsigned vnet_watch_members(struct futex_waitv *w, unsigned max);
 unsigned vnet_member_pidfds(int *fds, unsigned max);
 /* The network's tables (vlink.c keeps its timer's state there). */
 struct vnet_tables *vnet_tables(void);
+/* A copy into or out of v's ring ended (vtcp.c): its waiters go on. */
+void vtcp_copy_done(struct sf_vsock *v);
 void vnet_unlock(void);
 /* Wakes the threads waiting on v (cond or spin); under the lock. */
 void vnet_notify(struct sf_vsock *v);

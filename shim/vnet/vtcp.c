@@ -591,7 +591,7 @@ static void iov_copy(const struct iovec *dst, int dcnt, const struct iovec *src,
 /* The end of a copy into or out of b (p's ring) made with the lock
  * dropped: whoever waited for it -- p's other readers, its peer's other
  * senders, a send whose ring could not grow -- looks again. */
-static void vbuf_copy_done(struct sf_vsock *p)
+void vtcp_copy_done(struct sf_vsock *p)
 {
 	if (!p->rx.waited)
 		return;
@@ -611,6 +611,7 @@ static size_t send_unlocked(struct sf_vsock *v, struct sf_vsock *p, const struct
 	struct vbuf *b = &p->rx;
 	size_t tail = vbuf_tail(b);
 	b->wbusy = true;
+	b->wslot = (signed char)vnet_slot;
 	p->refs++; /* p may be closed by another thread meanwhile */
 	vnet_unlock();
 	n = vbuf_write(b, tail, iov, cnt, skip, n);
@@ -620,7 +621,7 @@ static size_t send_unlocked(struct sf_vsock *v, struct sf_vsock *p, const struct
 		b->len += n;
 		vnet_arrive(p);
 	}
-	vbuf_copy_done(p);
+	vtcp_copy_done(p);
 	vsock_unref(p);
 	return n;
 }
@@ -634,6 +635,7 @@ static size_t recv_unlocked(struct sf_vsock *v, const struct iovec *iov, int cnt
 	size_t head = b->head;
 	unsigned epoch = b->epoch;
 	b->rbusy = true;
+	b->rslot = (signed char)vnet_slot;
 	vnet_unlock();
 	vbuf_read(b, head, iov, cnt, n);
 	vnet_lock();
@@ -643,7 +645,7 @@ static size_t recv_unlocked(struct sf_vsock *v, const struct iovec *iov, int cnt
 		vbuf_consume(b, n);
 	if (was_blocked)
 		vnet_wake(v->peer); /* room for its sends */
-	vbuf_copy_done(v);
+	vtcp_copy_done(v);
 	return n;
 }
 

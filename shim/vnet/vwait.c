@@ -160,9 +160,19 @@ void vwait_free(struct sf_vsock *v)
 		atomic_fetch_sub_explicit(&v->wakers, 1, memory_order_relaxed);
 	}
 	/* Another thread between its unlock and its futex call: one syscall
-	 * away. */
-	while (atomic_load_explicit(&v->wakers, memory_order_acquire))
+	 * away -- unless, in a shared network, it was a thread of a process
+	 * that was killed there: after two seconds it is taken for that. */
+	uint64_t since = 0;
+	while (atomic_load_explicit(&v->wakers, memory_order_acquire)) {
 		sched_yield();
+		if (vnet_sh) {
+			uint64_t now = sf_now_ns();
+			if (!since)
+				since = now;
+			else if (now - since > 2000000000u)
+				break;
+		}
+	}
 }
 
 void vnet_wake(struct sf_vsock *v)
