@@ -1922,6 +1922,12 @@ void sf_vnet_exit(void)
 {
 	if (!vnet_sh || vnet_sh->procs[vnet_slot].pid != getpid())
 		return; /* private, or a vfork child in its parent's memory */
+	/* _exit from a signal handler that interrupted this very thread inside
+	 * the network (it holds the lock): leaving would wait for itself.  The
+	 * process is going: the others see it gone (its life mutex). */
+	unsigned word = atomic_load_explicit((_Atomic unsigned *)&sf_vnet_lock->__data.__lock, memory_order_relaxed);
+	if ((word & FUTEX_TID_MASK) == (unsigned)gettid())
+		return;
 	vnet_lock();
 	if (vnet_sh->procs[vnet_slot].state == VP_LIVE) {
 		drop_holdings(vnet_slot, NULL, 0);
