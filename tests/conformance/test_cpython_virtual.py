@@ -1,8 +1,13 @@
-"""CPython's own socket tests (test_socket, without the VSOCK tests that need
-a hypervisor) natively and under `sockfault run --net virtual`: every test
-that passes natively passes on the virtual network, except those listed in
-virtual_failures.txt with a reason.  Prints how many natively passing tests
-pass virtually.
+"""One of CPython's own test suites natively and under `sockfault run --net
+virtual`: every test that passes natively passes on the virtual network,
+except those listed in the suite's failures file with a reason.  Prints how
+many natively passing tests pass virtually.
+
+usage: test_cpython_virtual.py [SUITE [ARGS...]]
+  test_socket (the default; without the VSOCK tests that need a
+  hypervisor), failures in virtual_failures.txt; any other SUITE (run with
+  ARGS, e.g. test_socketserver -u all) in virtual_failures_SUITE.txt, which
+  may be absent (no known differences).
 
 Environment (set by CMake): SF_CLI, SF_PYTHON3, SF_SAN_RUNTIME (may be empty).
 """
@@ -38,16 +43,19 @@ def outcomes(log):
     return res
 
 
-def listed():
+def listed(name):
     known = {}
-    with open(os.path.join(HERE, "virtual_failures.txt")) as f:
+    path = os.path.join(HERE, name)
+    if not os.path.exists(path) and name != "virtual_failures.txt":
+        return known
+    with open(path) as f:
         for n, line in enumerate(f, 1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
             tid, sep, reason = line.partition(" -- ")
             if not sep or not reason.strip():
-                sys.exit("virtual_failures.txt:%d: expected 'TEST_ID -- reason'" % n)
+                sys.exit("%s:%d: expected 'TEST_ID -- reason'" % (name, n))
             known[tid.strip()] = reason.strip()
     return known
 
@@ -57,7 +65,11 @@ def main():
     san = os.environ.get("SF_SAN_RUNTIME", "")
     py = subprocess.run([py, "-c", "import sys; print(sys.executable)"], stdout=subprocess.PIPE,
                         check=True).stdout.decode().strip()
-    suite = [py, "-m", "test", "test_socket", "-v", "-i", "*VSOCK*"]
+    name = sys.argv[1] if len(sys.argv) > 1 else "test_socket"
+    if name == "test_socket":
+        suite, failures = [py, "-m", "test", name, "-v", "-i", "*VSOCK*"], "virtual_failures.txt"
+    else:
+        suite, failures = [py, "-m", "test", name, "-v"] + sys.argv[2:], "virtual_failures_%s.txt" % name
     base = {k: v for k, v in os.environ.items() if not k.startswith("SOCKFAULT_") and k != "LD_PRELOAD"}
     with tempfile.TemporaryDirectory() as tmp:
         _, native_log = run(suite, base, tmp)
@@ -66,7 +78,7 @@ def main():
             venv["LD_PRELOAD"] = san
         _, virtual_log = run([cli, "run", "--net", "virtual", "--"] + suite, venv, tmp)
     native, virtual = outcomes(native_log), outcomes(virtual_log)
-    known = listed()
+    known = listed(failures)
     passing = sorted(t for t, o in native.items() if o == "ok")
     if not passing:
         print("not ok 1 - the native run passed no tests")
@@ -83,13 +95,26 @@ def main():
     # FAIL/ERROR block (or a result word) says a test failed.
     ok = [t for t in passing if virtual.get(t, "ok") == "ok"]
     bad = [t for t in passing if virtual.get(t, "ok") != "ok" and t not in known]
+    if bad and len(bad) <= 20:
+        # Some of CPython's tests depend on timing (asyncio's above all):
+        # one that failed is run once more, alone, on the virtual network.
+        with tempfile.TemporaryDirectory() as tmp:
+            match = []
+            for t in bad:
+                match += ["-m", t]
+            _, again_log = run([cli, "run", "--net", "virtual", "--"] + suite + match, venv, tmp)
+        again = outcomes(again_log)
+        for t in [t for t in bad if again.get(t) == "ok"]:
+            print("# flaky: %s failed on the virtual network, passed when run again" % t)
+            ok.append(t)
+        bad = [t for t in bad if again.get(t) != "ok"]
     fixed = sorted(t for t in known if virtual.get(t) == "ok")
     print("# natively passing: %d; passing on the virtual network: %d (%.1f%%)"
           % (len(passing), len(ok), 100.0 * len(ok) / len(passing)))
     status = 0
     if bad:
         status = 1
-        print("not ok 1 - natively passing tests fail virtually and are not in virtual_failures.txt:")
+        print("not ok 1 - natively passing tests fail virtually and are not in %s:" % failures)
         for t in bad:
             print("#   %s: %s" % (t, virtual.get(t, "did not run")))
         print("# last lines of the virtual run:")
@@ -103,7 +128,7 @@ def main():
     else:
         print("ok 2 - at least 90% of the natively passing tests pass virtually")
     for t in fixed:
-        print("# note: listed but passing now (remove it from virtual_failures.txt): " + t)
+        print("# note: listed but passing now (remove it from %s): %s" % (failures, t))
     print("1..2")
     return status
 
