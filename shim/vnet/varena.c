@@ -38,22 +38,35 @@ const char *varena_path(void)
 	return arena_path;
 }
 
-int varena_dir(char *out, size_t len)
+/* One candidate directory: made 0700 if absent, and checked to be ours, a
+ * directory, closed to others -- nobody else can plant or read a network
+ * file in it (the issue's owner-only requirement). */
+static int try_dir(char *out, size_t len, const char *base, uid_t uid)
 {
-	uid_t uid = geteuid();
-	int n = snprintf(out, len, "/dev/shm/sockfault-%u", (unsigned)uid);
+	int n = snprintf(out, len, "%s/sockfault-%u", base, (unsigned)uid);
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	if (mkdir(out, 0700) != 0 && errno != EEXIST)
 		return -errno;
-	/* Ours, a directory, closed to others: nobody else can plant or read
-	 * a network file in it (the issue's owner-only requirement). */
 	struct stat st;
 	if (lstat(out, &st) != 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 077))
 		return -EPERM;
 	return 0;
+}
+
+int varena_dir(char *out, size_t len)
+{
+	uid_t uid = geteuid();
+	/* /dev/shm (memory); a machine without one (some containers) gets
+	 * the temporary directory, where the file is backed by disk. */
+	int r = try_dir(out, len, "/dev/shm", uid);
+	if (r == -ENOENT || r == -EACCES || r == -EROFS) {
+		const char *tmp = getenv("TMPDIR");
+		r = try_dir(out, len, tmp && *tmp == '/' ? tmp : "/tmp", uid);
+	}
+	return r;
 }
 
 bool varena_lock(pthread_mutex_t *m)

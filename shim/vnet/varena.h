@@ -77,8 +77,9 @@ extern int vnet_slot;
 /* Maps the network named by `path` (creating it if absent or if no member
  * is alive) and takes a slot in it; 0 or -errno. */
 int varena_join(const char *path);
-/* The directory networks live in: /dev/shm/sockfault-UID, made 0700 and
- * checked to be ours; 0 or -errno. */
+/* The directory networks live in: /dev/shm/sockfault-UID (without a
+ * /dev/shm: $TMPDIR or /tmp), made 0700 and checked to be ours; 0 or
+ * -errno (out names the one that failed). */
 int varena_dir(char *out, size_t len);
 /* The file of the network this process joined. */
 const char *varena_path(void);

@@ -2123,8 +2123,7 @@ static int open_shared(void)
 	char dir[128], path[256];
 	int r = varena_dir(dir, sizeof(dir));
 	if (r) {
-		sf_env_message("sockfault: the virtual network's directory /dev/shm/sockfault-%u: %s",
-			       (unsigned)geteuid(), strerror(-r));
+		sf_env_message("sockfault: the virtual network's directory %s: %s", dir, strerror(-r));
 		return -1;
 	}
 	const char *env = getenv("SOCKFAULT_VNET");
