@@ -468,8 +468,10 @@ static long udp_action(struct sf_socket *s, const struct sf_io *io, const struct
  * the kernel does not know about (a blocking call) needs nothing. */
 static void give_edge(struct sf_socket *s)
 {
-	if (s->v)
+	if (s->v) {
+		sf_vnet_give_edge(s->v); /* the same, on the virtual fd's records */
 		return;
+	}
 	pthread_mutex_lock(&s->lock);
 	int epfd = s->et_epfd, fd = s->et_fd;
 	struct epoll_event ev = s->et_ev;

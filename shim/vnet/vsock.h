@@ -195,6 +195,11 @@ void sf_vsock_timeout(struct sf_vsock *v, bool rx, struct timeval *tv);
  * tagged index of a registration record); a result or -errno. */
 struct epoll_event;
 int sf_vnet_epoll_ctl(struct sf_vsock *v, int epfd, int op, int fd, struct epoll_event *ev);
+/* After an injected short transfer or EAGAIN (kernel/io.c, give_edge):
+ * this process's edge-triggered registrations of v are re-armed
+ * (EPOLL_CTL_MOD), so a socket still ready is reported again -- the edge
+ * the program waits for and the fault took away. */
+void sf_vnet_give_edge(struct sf_vsock *v);
 /* Turns a kernel report that carries our tag back into the program's data
  * and the socket's events (0: drop it); false when the report is not ours.
  * *fd is the registered fd. */

@@ -500,6 +500,21 @@ out:
 	return r;
 }
 
+void sf_vnet_give_edge(struct sf_vsock *v)
+{
+	vnet_lock();
+	int saved = errno;
+	for (unsigned i = 0; v->et_regs > 0 && i < nveps; i++) {
+		struct vep *r = &veps[i];
+		if (!r->used || r->v != v || !(r->events & EPOLLET))
+			continue;
+		struct epoll_event kev = {.events = r->events, .data.u64 = (VEP_TAG << 32) | i};
+		sf_libc()->epoll_ctl(r->epfd, EPOLL_CTL_MOD, r->fd, &kev);
+	}
+	errno = saved;
+	vnet_unlock();
+}
+
 bool sf_vnet_epoll_translate(struct epoll_event *e, int *fd)
 {
 	if (e->data.u64 >> 32 != VEP_TAG)
