@@ -51,6 +51,13 @@ SF_EXPORT unsigned sf_vnet_socket_count(void)
 	return sf_vnet_on ? sf_vnet_count() : 0;
 }
 
+/* Of those, the ones some process still holds a descriptor of (not the
+ * closed ones in TIME_WAIT or waiting for a peer). */
+SF_EXPORT unsigned sf_vnet_open_socket_count(void)
+{
+	return sf_vnet_on ? sf_vnet_count_open() : 0;
+}
+
 /* sf_vnet_validate with the reason, for tests: NULL when every virtual
  * socket is consistent. */
 SF_EXPORT const char *sf_vnet_check(void)

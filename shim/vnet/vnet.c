@@ -1551,6 +1551,18 @@ int sf_vnet_validate(const char **why)
 	return 0;
 }
 
+unsigned sf_vnet_count_open(void)
+{
+	vnet_lock();
+	if (vnet_sh)
+		reap();
+	unsigned n = 0;
+	for (struct sf_vsock *v = T->all; v; v = v->all_next)
+		n += !v->released;
+	vnet_unlock();
+	return n;
+}
+
 unsigned sf_vnet_count(void)
 {
 	vnet_lock();

@@ -223,6 +223,8 @@ int sf_vsock_validate(struct sf_vsock *v, const char **why);
 int sf_vnet_validate(const char **why);
 /* Number of live virtual sockets (tests). */
 unsigned sf_vnet_count(void);
+/* Those not released: some process holds a descriptor of them. */
+unsigned sf_vnet_count_open(void);
 
 /* poll for a set containing virtual fds (timeout NULL = infinite). */
 int sf_vnet_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);

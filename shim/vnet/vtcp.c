@@ -821,13 +821,17 @@ long vtcp_recv(struct sf_vsock *v, int fd, const struct iovec *iov, int cnt, int
 		}
 		if (done)
 			break;
+		/* tcp_recvmsg: the FIN (SOCK_DONE) before a pending error -- a
+		 * RST after the FIN (EPIPE, for the next send) reads as EOF. */
+		if (v->peer_fin)
+			break;
 		if (v->so_error) {
 			int e = v->so_error;
 			v->so_error = 0;
 			r = -e;
 			goto out;
 		}
-		if (v->peer_fin || v->rd_shut || v->reset || v->state == VS_CLOSED)
+		if (v->rd_shut || v->reset || v->state == VS_CLOSED)
 			break;
 		if (nb) {
 			r = -EAGAIN;
