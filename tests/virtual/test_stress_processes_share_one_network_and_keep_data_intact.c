@@ -18,38 +18,6 @@ enum { PROCS = 8, SERVERS = 2, CLIENTS = 2, CONNS_PER_CLIENT = 31, MAXLEN = 64 *
 static struct sockaddr_in addr;
 static int listener;
 
-static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static void *server(void *arg)
-{
-	(void)arg;
-	static __thread unsigned char buf[16384];
-	for (;;) {
-		int s = accept(listener, NULL, NULL);
-		if (s < 0 && errno == EINTR)
-			continue;
-		if (s < 0)
-			return NULL; /* the listener was shut down: done */
-		uint64_t h = 0xcbf29ce484222325ull, n = 0;
-		for (;;) {
-			ssize_t r = recv(s, buf, (size_t)(1 + (n * 7919) % sizeof(buf)), 0);
-			CHECK(r >= 0);
-			if (r == 0)
-				break;
-			h = fnv(h, buf, (size_t)r);
-			n += (uint64_t)r;
-		}
-		uint64_t out[2] = {n, h};
-		CHECK(send(s, out, sizeof(out), MSG_NOSIGNAL) == sizeof(out));
-		CHECK(close(s) == 0);
-	}
-}
-
 static void *client(void *arg)
 {
 	unsigned seed = (unsigned)(uintptr_t)arg * 2654435761u + 1;
@@ -62,7 +30,7 @@ static void *client(void *arg)
 		CHECK(data != NULL);
 		for (size_t j = 0; j < len; j++)
 			data[j] = (unsigned char)rand_r(&seed);
-		uint64_t sum = fnv(0xcbf29ce484222325ull, data, len);
+		uint64_t sum = vt_fnv(0xcbf29ce484222325ull, data, len);
 		while (sent < len) {
 			size_t piece = 1 + (size_t)rand_r(&seed) % 20000;
 			if (piece > len - sent)
@@ -93,7 +61,7 @@ static void run(int proc, int done)
 {
 	pthread_t t[SERVERS + CLIENTS];
 	for (int i = 0; i < SERVERS; i++)
-		CHECK(pthread_create(&t[i], NULL, server, NULL) == 0);
+		CHECK(pthread_create(&t[i], NULL, vt_checksum_server, &listener) == 0);
 	for (int i = 0; i < CLIENTS; i++)
 		CHECK(pthread_create(&t[SERVERS + i], NULL, client, (void *)(uintptr_t)(proc * CLIENTS + i + 1)) == 0);
 	for (int i = 0; i < CLIENTS; i++)
@@ -133,7 +101,7 @@ int main(void)
 	 * is done. */
 	pthread_t t[SERVERS + CLIENTS];
 	for (int i = 0; i < SERVERS; i++)
-		CHECK(pthread_create(&t[i], NULL, server, NULL) == 0);
+		CHECK(pthread_create(&t[i], NULL, vt_checksum_server, &listener) == 0);
 	for (int i = 0; i < CLIENTS; i++)
 		CHECK(pthread_create(&t[SERVERS + i], NULL, client, (void *)(uintptr_t)(i + 1)) == 0);
 	for (int i = 0; i < CLIENTS; i++)

@@ -17,38 +17,6 @@ enum { SERVERS = 8, CLIENTS = 8, CONNS = 1000, AT_ONCE = 1, MAXLEN = 192 * 1024 
 static struct sockaddr_in addr;
 static int listener;
 
-static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static void *server(void *arg)
-{
-	(void)arg;
-	static __thread unsigned char buf[16384];
-	for (;;) {
-		int s = accept(listener, NULL, NULL);
-		if (s < 0 && errno == EINTR)
-			continue;
-		if (s < 0)
-			return NULL; /* the listener was shut down: done */
-		uint64_t h = 0xcbf29ce484222325ull, n = 0;
-		for (;;) {
-			ssize_t r = recv(s, buf, (size_t)(1 + (n * 7919) % sizeof(buf)), 0);
-			CHECK(r >= 0);
-			if (r == 0)
-				break;
-			h = fnv(h, buf, (size_t)r);
-			n += (uint64_t)r;
-		}
-		uint64_t out[2] = {n, h};
-		CHECK(send(s, out, sizeof(out), MSG_NOSIGNAL) == sizeof(out));
-		CHECK(close(s) == 0);
-	}
-}
-
 struct conn {
 	int fd;
 	size_t len, sent;
@@ -72,7 +40,7 @@ static void *client(void *arg)
 			CHECK(c[i].data != NULL);
 			for (size_t j = 0; j < c[i].len; j++)
 				c[i].data[j] = (unsigned char)rand_r(&seed);
-			c[i].sum = fnv(0xcbf29ce484222325ull, c[i].data, c[i].len);
+			c[i].sum = vt_fnv(0xcbf29ce484222325ull, c[i].data, c[i].len);
 			c[i].sent = 0;
 		}
 		/* Interleave the connections' sends, random pieces each. */
@@ -120,7 +88,7 @@ int main(void)
 	CHECK(vt_vsockets() > 0); /* the listener is virtual */
 	pthread_t t[SERVERS + CLIENTS];
 	for (int i = 0; i < SERVERS; i++)
-		CHECK(pthread_create(&t[i], NULL, server, NULL) == 0);
+		CHECK(pthread_create(&t[i], NULL, vt_checksum_server, &listener) == 0);
 	for (int i = 0; i < CLIENTS; i++)
 		CHECK(pthread_create(&t[SERVERS + i], NULL, client, (void *)(uintptr_t)(i + 1)) == 0);
 	for (int i = 0; i < CLIENTS; i++)

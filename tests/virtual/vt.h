@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,40 @@ static inline void vt_pair(int port, int *c, int *s)
 	*s = accept(l, NULL, NULL);
 	CHECK(*s >= 0);
 	CHECK(close(l) == 0);
+}
+
+/* The stress tests' checksum (FNV-1a) and server: a thread that accepts
+ * from *listener until it is shut down, reads each connection to its end
+ * in pieces of varying size and answers with count and checksum. */
+static inline uint64_t vt_fnv(uint64_t h, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static inline void *vt_checksum_server(void *listener)
+{
+	static __thread unsigned char buf[16384];
+	for (;;) {
+		int s = accept(*(int *)listener, NULL, NULL);
+		if (s < 0 && errno == EINTR)
+			continue;
+		if (s < 0)
+			return NULL; /* the listener was shut down: done */
+		uint64_t h = 0xcbf29ce484222325ull, n = 0;
+		for (;;) {
+			ssize_t r = recv(s, buf, (size_t)(1 + (n * 7919) % sizeof(buf)), 0);
+			CHECK(r >= 0);
+			if (r == 0)
+				break;
+			h = vt_fnv(h, buf, (size_t)r);
+			n += (uint64_t)r;
+		}
+		uint64_t out[2] = {n, h};
+		CHECK(send(s, out, sizeof(out), MSG_NOSIGNAL) == sizeof(out));
+		CHECK(close(s) == 0);
+	}
 }
 
 #endif
