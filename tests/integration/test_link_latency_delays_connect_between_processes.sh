@@ -80,7 +80,7 @@ while not os.path.exists(sys.argv[1] + ".done"):
 EOF
 
 if [ -n "$SF_SAN_RUNTIME" ]; then
-	set -- env LD_PRELOAD="$SF_SAN_RUNTIME" -u SOCKFAULT_VNET -u SOCKFAULT_NET "$SF_CLI"
+	set -- env -u SOCKFAULT_VNET -u SOCKFAULT_NET LD_PRELOAD="$SF_SAN_RUNTIME" "$SF_CLI"
 else
 	set -- env -u LD_PRELOAD -u SOCKFAULT_VNET -u SOCKFAULT_NET "$SF_CLI"
 fi

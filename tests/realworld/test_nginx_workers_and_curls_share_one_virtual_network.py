@@ -6,7 +6,7 @@ network, which the host never sees), and the faults fired in the workers
 and the curls, separate processes sharing one network."""
 from rwcase import *
 
-nginx_bin, curl = need("nginx"), need("curl")
+nginx_bin, curl = need("nginx", "curl", under_shim=True)
 root = scratch()
 want = payload(os.path.join(root, "f"), 2 << 20, seed=23)
 os.chmod(root, 0o755)
