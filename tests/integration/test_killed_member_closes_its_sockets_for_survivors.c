@@ -241,12 +241,20 @@ static void run_poll(struct end ends[2], int child)
 				}
 		}
 		struct pollfd p[2];
+		int live = 0;
 		for (int k = 0; k < 2; k += 1) {
 			p[k].fd = ends[k].fd;
 			p[k].events = (short)((recv_done[k] ? 0 : POLLIN) | (send_done[k] ? 0 : POLLOUT));
 			if (!p[k].events)
 				p[k].fd = -1;
+			else
+				live += 1;
 		}
+		/* The shutdowns above may have finished the last ends: a poll on
+		 * nothing would wait forever (seen: under a loaded machine, the
+		 * kernel oracle "hung" with every end done). */
+		if (!live)
+			continue;
 		for (int k = 0; k < 2; k += 1) {
 			atomic_store(&ends[k].res.send_at, send_done[k] ? AT_DONE : AT_POLL);
 			atomic_store(&ends[k].res.recv_at, recv_done[k] ? AT_DONE : AT_POLL);
