@@ -35,19 +35,30 @@
 
 bool sf_fuzz_inprocess; /* sockfault_fuzz.h's library: no exit, one thread */
 
-/* The script and its progress; guarded by sf_vnet_lock. */
-static struct {
-	const struct sf_scenario *sc;
+/* The script's progress.  One peer plays against every process of the
+ * network, so the progress is the network's: in its tables
+ * (vnet_tables()->driver), in the shared mapping when the network is
+ * shared; its pointers are sockets of the network.  Guarded by
+ * sf_vnet_lock. */
+struct fz_progress {
+	unsigned npeer;           /* the script's steps (a member whose input differs does not step) */
 	unsigned pc;              /* the current step */
 	size_t off;               /* SEND: bytes of the chunk delivered */
 	bool started;             /* OPEN: the peer's connect is queued */
-	struct sf_vsock **conn;   /* the peer's end of each connection (NULL: none, or refused) */
-	unsigned nconn;
-	struct sf_vsock *listeners[16]; /* the program's listening sockets, in listen order (ref held) */
-	unsigned nlisteners;
-	int blocked;              /* program threads waiting on the network ... */
-	struct sf_vnet_waiter *waiters; /* ... and what each waits on */
 	bool ended;               /* in-process: the end of input happened */
+	unsigned nlisteners;
+	struct sf_vsock *listeners[16]; /* the program's listening sockets, in listen order (ref held) */
+	unsigned nconn;
+	struct sf_vsock *conn[];  /* the peer's end of each connection (NULL: none, or refused) */
+};
+static struct fz_progress no_progress; /* before a script: nothing to do */
+static struct fz_progress *pr = &no_progress; /* guarded by sf_vnet_lock */
+
+/* This process's side; guarded by sf_vnet_lock. */
+static struct {
+	const struct sf_scenario *sc; /* the script, as this process read it */
+	int blocked;              /* this process's threads waiting on the network ... */
+	struct sf_vnet_waiter *waiters; /* ... and what each waits on */
 } fz;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -93,16 +104,39 @@ static int read_input(const char *path, unsigned char **data, size_t *len)
 	return 0;
 }
 
+/* Lock held. */
 static void set_script(const struct sf_scenario *sc)
 {
-	free(fz.conn);
-	fz.conn = calloc(sc->npeer_conns ? sc->npeer_conns : 1, sizeof(*fz.conn));
-	fz.nconn = fz.conn ? sc->npeer_conns : 0;
+	struct vnet_tables *t = vnet_tables();
 	fz.sc = sc;
-	fz.pc = 0;
-	fz.off = 0;
-	fz.started = false;
-	fz.ended = false;
+	if (t->driver && !sf_fuzz_inprocess) {
+		/* Another member set it: an exec'd image reading the input
+		 * again, or a process that joined.  Its progress is ours. */
+		pr = t->driver;
+		return;
+	}
+	unsigned n = sc->npeer_conns;
+	struct fz_progress *p = vmem_alloc(sizeof(*p) + (n ? n : 1) * sizeof(p->conn[0]), true);
+	if (!p)
+		return; /* the old script stays: nothing new steps */
+	/* The listeners (and their references) carry over: a program may
+	 * listen before the input arrives. */
+	p->nlisteners = pr->nlisteners;
+	memcpy(p->listeners, pr->listeners, sizeof(p->listeners));
+	pr->nlisteners = 0;
+	if (t->driver)
+		vmem_free(t->driver);
+	t->driver = p;
+	pr = p;
+	p->npeer = sc->npeer;
+	p->nconn = n;
+}
+
+/* Whether this process can step the script: it has one, and the same one as
+ * the network's (an exec'd image that read stdin again got nothing). */
+static bool scripted(void)
+{
+	return fz.sc && pr != &no_progress && fz.sc->npeer == pr->npeer && fz.sc->npeer_conns == pr->nconn;
 }
 
 /* Installs a fuzz input as sf_config.scenario (rules, hosts, peer script). */
@@ -129,6 +163,10 @@ static void load(void)
 	unsigned char *data = NULL;
 	size_t len = 0;
 	sf_depth++;
+	/* From here the processes this one starts share its network (see
+	 * init.c: the fork server, if any, has forked by now). */
+	if (sf_vnet_share() != 0)
+		_exit(2);
 	int rc = read_input(sf_config.fuzz_path, &data, &len);
 	if (rc == 0) {
 		rc = sf_fuzz_peer_install(data, len);
@@ -153,7 +191,9 @@ void sf_fuzz_peer_init(void)
 		sf_fuzz_peer_plug();
 	} else if (sf_config.has_scenario && sf_config.scenario.npeer) {
 		sf_fuzz_peer_plug();
+		vnet_lock();
 		set_script(&sf_config.scenario);
+		vnet_unlock();
 	}
 }
 
@@ -161,28 +201,28 @@ void sf_fuzz_peer_init(void)
 
 bool sf_fuzz_peer_owns(const struct sf_vsock *v)
 {
-	for (unsigned i = 0; i < fz.nconn; i++)
-		if (fz.conn[i] == v)
+	for (unsigned i = 0; i < pr->nconn; i++)
+		if (pr->conn[i] == v)
 			return true;
 	return false;
 }
 
 static void peer_listened(struct sf_vsock *v)
 {
-	for (unsigned i = 0; i < fz.nlisteners; i++)
-		if (fz.listeners[i] == v)
+	for (unsigned i = 0; i < pr->nlisteners; i++)
+		if (pr->listeners[i] == v)
 			return;
-	if (fz.nlisteners == sizeof(fz.listeners) / sizeof(fz.listeners[0]))
+	if (pr->nlisteners == sizeof(pr->listeners) / sizeof(pr->listeners[0]))
 		return;
 	v->refs++;
-	fz.listeners[fz.nlisteners++] = v;
+	pr->listeners[pr->nlisteners++] = v;
 }
 
 /* The program's end of connection c, NULL when there is none (refused,
  * reset, closed by the program). */
 static struct sf_vsock *program_end(unsigned c)
 {
-	struct sf_vsock *p = c && c <= fz.nconn ? fz.conn[c - 1] : NULL;
+	struct sf_vsock *p = c && c <= pr->nconn ? pr->conn[c - 1] : NULL;
 	return p && !p->reset ? p->peer : NULL;
 }
 
@@ -211,10 +251,10 @@ static struct sf_vsock *new_peer_socket(int domain)
 
 static bool peer_connect(struct sf_vsock *v, const struct vaddr *dst, bool nb, int *r)
 {
-	if (!fz.sc || fz.pc >= fz.sc->npeer || sf_fuzz_peer_owns(v))
+	if (!scripted() || pr->pc >= fz.sc->npeer || sf_fuzz_peer_owns(v))
 		return false;
-	const struct sf_peer_step *st = &fz.sc->peer[fz.pc];
-	if (st->op != SF_PEER_OPEN || st->dir == SF_PEER_IN || fz.started || st->conn > fz.nconn)
+	const struct sf_peer_step *st = &fz.sc->peer[pr->pc];
+	if (st->op != SF_PEER_OPEN || st->dir == SF_PEER_IN || pr->started || st->conn > pr->nconn)
 		return false;
 	/* The program's end: a loopback source, as the peer is "here"; dst
 	 * need not be a local address. */
@@ -250,8 +290,8 @@ static bool peer_connect(struct sf_vsock *v, const struct vaddr *dst, bool nb, i
 	v->remote = *dst;
 	v->has_remote = true;
 	v->connecting = nb;
-	fz.conn[st->conn - 1] = s;
-	fz.pc++;
+	pr->conn[st->conn - 1] = s;
+	pr->pc++;
 	vnet_wake(v);
 	*r = nb ? -EINPROGRESS : 0;
 	return true;
@@ -261,8 +301,8 @@ static bool peer_connect(struct sf_vsock *v, const struct vaddr *dst, bool nb, i
 static bool drain(void)
 {
 	bool moved = false;
-	for (unsigned i = 0; i < fz.nconn; i++) {
-		struct sf_vsock *p = fz.conn[i];
+	for (unsigned i = 0; i < pr->nconn; i++) {
+		struct sf_vsock *p = pr->conn[i];
 		if (p && p->rx.len) {
 			vbuf_clear(&p->rx);
 			if (p->peer)
@@ -277,27 +317,27 @@ static bool drain(void)
  * anything changed. */
 static bool advance(void)
 {
-	if (!fz.sc || fz.pc >= fz.sc->npeer)
+	if (!scripted() || pr->pc >= fz.sc->npeer)
 		return false;
-	const struct sf_peer_step *st = &fz.sc->peer[fz.pc];
-	if (st->conn > fz.nconn)
+	const struct sf_peer_step *st = &fz.sc->peer[pr->pc];
+	if (st->conn > pr->nconn)
 		return false; /* out of memory at set_script: the script is stuck */
-	struct sf_vsock **pp = &fz.conn[st->conn - 1];
+	struct sf_vsock **pp = &pr->conn[st->conn - 1];
 	switch (st->op) {
 	case SF_PEER_OPEN:
-		if (fz.started) {
+		if (pr->started) {
 			/* Done once the program accepted (or the listener dropped it). */
 			struct sf_vsock *s = *pp ? (*pp)->peer : NULL;
 			if (s && !s->paired && !s->released && !(*pp)->reset)
 				return false;
-			fz.started = false;
-			fz.pc++;
+			pr->started = false;
+			pr->pc++;
 			return true;
 		}
-		if (st->dir == SF_PEER_OUT || st->listen > fz.nlisteners)
+		if (st->dir == SF_PEER_OUT || st->listen > pr->nlisteners)
 			return false; /* the program's connect, or its listen, comes first */
 		{
-			struct sf_vsock *l = fz.listeners[st->listen - 1];
+			struct sf_vsock *l = pr->listeners[st->listen - 1];
 			struct sf_vsock *p = NULL;
 			int r = -ECONNREFUSED;
 			if (l->state == VS_LISTEN && !l->released && !l->rd_shut && (p = new_peer_socket(l->domain))) {
@@ -314,32 +354,32 @@ static bool advance(void)
 				vsock_unref(p);
 			}
 			if (*pp) {
-				fz.started = true;
+				pr->started = true;
 				return true;
 			}
-			fz.pc++; /* refused: the connection's steps find nobody */
+			pr->pc++; /* refused: the connection's steps find nobody */
 			return true;
 		}
 	case SF_PEER_SEND: {
 		struct sf_vsock *s = program_end(st->conn);
 		if (!s) {
-			fz.off = 0;
-			fz.pc++;
+			pr->off = 0;
+			pr->pc++;
 			return true;
 		}
-		if (fz.off < st->len) {
-			struct iovec iov = {.iov_base = st->data + fz.off, .iov_len = st->len - fz.off};
-			size_t n = vbuf_put_iov(&s->rx, vtcp_capacity(s), &iov, 1, 0, st->len - fz.off);
+		if (pr->off < st->len) {
+			struct iovec iov = {.iov_base = st->data + pr->off, .iov_len = st->len - pr->off};
+			size_t n = vbuf_put_iov(&s->rx, vtcp_capacity(s), &iov, 1, 0, st->len - pr->off);
 			if (!n)
 				return false;
-			fz.off += n;
+			pr->off += n;
 			vnet_wake(s);
 			return true;
 		}
 		if (s->rx.len)
 			return false; /* a chunk is done when the program has read all of it */
-		fz.off = 0;
-		fz.pc++;
+		pr->off = 0;
+		pr->pc++;
 		return true;
 	}
 	case SF_PEER_FIN: {
@@ -349,13 +389,13 @@ static bool advance(void)
 			s->peer_fin = true;
 			vnet_wake(s);
 		}
-		fz.pc++;
+		pr->pc++;
 		return true;
 	}
 	case SF_PEER_RESET:
 		if (*pp && !(*pp)->reset)
 			peer_reset(*pp);
-		fz.pc++;
+		pr->pc++;
 		return true;
 	}
 	return false;
@@ -396,19 +436,19 @@ static int thread_count(void)
  * unwinds through its own end-of-stream and error paths. */
 static void end_inprocess(void)
 {
-	fz.ended = true;
-	fz.pc = fz.sc ? fz.sc->npeer : 0;
-	for (unsigned i = 0; i < fz.nconn; i++) {
-		struct sf_vsock *p = fz.conn[i];
+	pr->ended = true;
+	pr->pc = fz.sc ? fz.sc->npeer : 0;
+	for (unsigned i = 0; i < pr->nconn; i++) {
+		struct sf_vsock *p = pr->conn[i];
 		if (p && p->peer && !p->wr_shut) {
 			p->wr_shut = true;
 			p->peer->peer_fin = true;
 			vnet_wake(p->peer);
 		}
 	}
-	for (unsigned i = 0; i < fz.nlisteners; i++) {
-		fz.listeners[i]->rd_shut = true;
-		vnet_wake(fz.listeners[i]);
+	for (unsigned i = 0; i < pr->nlisteners; i++) {
+		pr->listeners[i]->rd_shut = true;
+		vnet_wake(pr->listeners[i]);
 	}
 }
 
@@ -439,6 +479,27 @@ static bool answered(const struct sf_vnet_waiter *w)
 	return r != 0; /* an error too: the waiter's own call returns with it */
 }
 
+/* Every thread of this process waits on the network with nothing to do;
+ * whether every other member that holds a virtual socket is so too.  Each
+ * member marks itself in the network's idle set when it finds itself so;
+ * a wake of a socket it holds, a thread of it that stops waiting, and a
+ * new image or fork child in its slot clear the mark (vnet_notify, and
+ * below).  A member that holds no virtual socket (a shell that started the
+ * program, a parent waiting for its children) does not count: it waits on
+ * something else, and what it waits for ends when the others do.  Lock
+ * held. */
+static bool others_idle(void)
+{
+	if (!vnet_sh)
+		return true;
+	struct vnet_tables *t = vnet_tables();
+	uint64_t me = 1ull << vnet_slot, holders = 0;
+	t->idle |= me;
+	for (struct sf_vsock *v = t->all; v; v = v->all_next)
+		holders |= v->procs;
+	return (holders & ~me & ~t->idle) == 0;
+}
+
 enum verdict { WAIT, LOOK_AGAIN, TIMED_OUT };
 
 /* What a thread about to wait does (lock held). */
@@ -454,9 +515,11 @@ static enum verdict decide(bool has_deadline)
 		for (const struct sf_vnet_waiter *w = fz.waiters; w; w = w->next)
 			if (answered(w))
 				return WAIT;
+		if (!others_idle())
+			return WAIT; /* another process runs: it may still give us work */
 	}
 	/* Every thread waits and the peer has nothing more to do. */
-	if (has_deadline || fz.ended)
+	if (has_deadline || pr->ended)
 		return TIMED_OUT; /* the virtual clock moves to the deadline */
 	if (sf_fuzz_inprocess) {
 		end_inprocess();
@@ -502,6 +565,8 @@ static void peer_block_locked(struct sf_vnet_waiter *w)
 
 static void peer_unblock_locked(struct sf_vnet_waiter *w)
 {
+	if (vnet_sh)
+		vnet_tables()->idle &= ~(1ull << vnet_slot); /* a thread of ours runs */
 	for (struct sf_vnet_waiter **p = &fz.waiters; *p; p = &(*p)->next) {
 		if (*p == w) {
 			*p = w->next;
@@ -527,8 +592,8 @@ static void peer_unblock(struct sf_vnet_waiter *w)
 
 void sf_fuzz_peer_forget(void)
 {
-	for (unsigned i = 0; i < fz.nconn; i++) {
-		struct sf_vsock *p = fz.conn[i];
+	for (unsigned i = 0; i < pr->nconn; i++) {
+		struct sf_vsock *p = pr->conn[i];
 		if (!p)
 			continue;
 		if (!p->reset)
@@ -537,10 +602,23 @@ void sf_fuzz_peer_forget(void)
 		p->bound = false;
 		vsock_unref(p);
 	}
-	for (unsigned i = 0; i < fz.nlisteners; i++)
-		vsock_unref(fz.listeners[i]);
-	free(fz.conn);
+	for (unsigned i = 0; i < pr->nlisteners; i++)
+		vsock_unref(pr->listeners[i]);
+	pr->nlisteners = 0; /* (no_progress keeps listeners made before a script) */
+	struct vnet_tables *t = vnet_tables();
+	if (t->driver)
+		vmem_free(t->driver);
+	t->driver = NULL;
+	pr = &no_progress;
 	memset(&fz, 0, sizeof(fz));
+}
+
+void sf_fuzz_peer_atfork_child(void)
+{
+	/* The child has the forking thread alone: the others' waits were the
+	 * parent's. */
+	fz.blocked = 0;
+	fz.waiters = NULL;
 }
 
 /* --- plugging into the network --- */

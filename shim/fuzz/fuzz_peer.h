@@ -42,6 +42,8 @@ bool sf_fuzz_peer_owns(const struct sf_vsock *v);
 /* In-process (sockfault_fuzz.h): forgets the script and the peer's
  * sockets.  Lock held. */
 void sf_fuzz_peer_forget(void);
+/* A fork child's side of the peer: no thread of it waits yet. */
+void sf_fuzz_peer_atfork_child(void);
 /* Makes a fuzz input sf_config.scenario and the script (lock not held). */
 int sf_fuzz_peer_install(const unsigned char *data, size_t len);
 extern bool sf_fuzz_inprocess;

@@ -20,6 +20,7 @@
 #include "faults/env.h"
 #include "faults/log.h"
 #include "faults/report.h"
+#include "fuzz/fuzz_peer.h"
 #include "vnet/vsock.h"
 
 #if __has_include(<sys/single_threaded.h>)
@@ -133,6 +134,7 @@ static void atfork_child(void)
 	sf_capture_atfork_child();
 	sf_socket_atfork_child(!fork_single_threaded);
 	sf_vnet_atfork_child();
+	sf_fuzz_peer_atfork_child();
 	sf_log_atfork_child();
 	sf_report_atfork_child();
 	if (!fork_single_threaded) {

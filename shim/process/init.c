@@ -30,6 +30,7 @@
 #include "process/process.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "capture/capsock.h"
@@ -61,9 +62,13 @@ __attribute__((constructor)) static void sf_init(void)
 		sf_socket_release_hook = sf_capsock_release;
 		sf_vnet_capture_enable();
 	}
-	/* Fuzz-peer mode keeps its network private: a fork server's
-	 * children each run an input on their own copy. */
-	if (sf_config.net == SF_NET_VIRTUAL && sf_vnet_init(!sf_config.fuzz_path) != 0)
+	/* Fuzz-peer mode shares its network only from the first socket or
+	 * lookup on (fuzz_peer.c's load): a fork server forks after this
+	 * constructor, and each of its children runs an input on a network of
+	 * its own, shared with the processes that child starts.  A process
+	 * that inherited a network (SOCKFAULT_VNET) or names one joins it now. */
+	bool shared = !sf_config.fuzz_path || sf_config.net_name || getenv("SOCKFAULT_VNET");
+	if (sf_config.net == SF_NET_VIRTUAL && sf_vnet_init(shared) != 0)
 		_exit(2);
 	sf_fuzz_peer_init();
 	sf_trace_on = sf_config.log_all;

@@ -56,6 +56,13 @@ struct vnet_tables {
 	struct vlink_rx *lk_pending;
 	uint64_t lk_target;
 	unsigned lk_seq;
+	/* A peer driver (peer.h): its state, shared as the network is (one
+	 * peer for every process), and the members whose every thread waits on
+	 * the network with nothing to do; a wake of a socket a member holds
+	 * clears its bit (vnet_notify), as does a new image or fork child in
+	 * its slot. */
+	void *driver;
+	uint64_t idle;
 };
 
 struct vnet_shared {

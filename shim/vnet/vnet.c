@@ -156,6 +156,15 @@ int sf_vnet_init(bool shared)
 	return open_shared();
 }
 
+int sf_vnet_share(void)
+{
+	if (vnet_sh)
+		return 0;
+	/* Nothing of the private network exists yet (see vsock.h), so the
+	 * switch is of the lock and the tables alone. */
+	return open_shared();
+}
+
 bool sf_vnet_handles(int domain, int type, int protocol)
 {
 	if (!sf_vnet_on || (domain != AF_INET && domain != AF_INET6))
@@ -1850,6 +1859,7 @@ void sf_vnet_atfork_prepare(void)
 	fork_slot = c;
 	if (c < 0)
 		return;
+	T->idle &= ~(1ull << c); /* the child runs */
 	uint64_t me = 1ull << vnet_slot;
 	for (struct sf_vsock *v = T->all; v; v = v->all_next) {
 		if (v->procs & me)
@@ -2183,6 +2193,7 @@ static int open_shared(void)
 		return -1;
 	}
 	varena_claim(slot);
+	T->idle &= ~(1ull << slot); /* a new image runs */
 	hidden_mark(varena_fd(), true);
 	for (struct sf_vsock *v = T->all; v; v = v->all_next)
 		v->sig_at[slot] = -1; /* exec closed ours; a new slot has none */

@@ -136,6 +136,12 @@ extern __thread struct sf_vlink_note sf_vlink_note __attribute__((tls_model("ini
  * the program starts.  0, or -1 with the message out (the program must not
  * start). */
 int sf_vnet_init(bool shared);
+/* A private network becomes shared (vnet.c's open_shared: joined by the
+ * process's descendants from now on); 0, or -1 after a message.  Called
+ * before the process's first virtual socket, from the thread about to make
+ * it, with no other thread in the network (fuzz-peer mode: the fork
+ * server's child, at its first socket); a no-op when shared already. */
+int sf_vnet_share(void);
 /* The process leaves the network (exit: its descriptors close). */
 void sf_vnet_exit(void);
 /* fork(): whether the network has room for a child; the child's pid

@@ -128,6 +128,8 @@ void vnet_notify(struct sf_vsock *v)
 	 * sees the state change (the lock orders it anyway; this keeps the
 	 * spinner's read of the counter itself well defined). */
 	atomic_fetch_add_explicit(&v->wake_gen, 1, memory_order_release);
+	if (sf_unlikely(sf_vnet_peer))
+		vnet_tables()->idle &= ~v->procs; /* its holders have something to do */
 	if (!v->waiters || pending_wake == v)
 		return;
 	if (pending_wake) {
