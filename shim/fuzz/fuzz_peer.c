@@ -162,6 +162,7 @@ static void load(void)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
+	int saved = errno; /* the program's call has not happened yet */
 	sf_depth++;
 	/* From here the processes this one starts share its network (see
 	 * init.c: the fork server, if any, has forked by now). */
@@ -177,6 +178,7 @@ static void load(void)
 		_exit(2);
 	}
 	sf_depth--;
+	errno = saved;
 }
 
 void sf_fuzz_peer_load(void)

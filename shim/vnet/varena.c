@@ -23,8 +23,14 @@
 #define VARENA_ADDR ((void *)0x7e9000000000UL)
 #define VARENA_SIZE ((size_t)4 << 30)
 /* Backing is committed (fallocate) in steps as the allocator grows, so a
- * full /dev/shm is ENOMEM from the allocator, not SIGBUS on a store. */
+ * full /dev/shm is ENOMEM from the allocator, not SIGBUS on a store.  The
+ * first commit is the header rounded to 64 KiB and the steps double up to
+ * 1 MiB: a run that makes a socket or two (a fuzz-peer input: one network
+ * per input, thousands a second) does not zero a megabyte it never uses --
+ * measured, fallocate of 1 MiB was a fifth of such a run's time. */
 #define VARENA_STEP ((size_t)1 << 20)
+#define VARENA_STEP_MIN ((size_t)64 << 10)
+#define VARENA_FIRST ((sizeof(struct vnet_shared) + VARENA_STEP_MIN - 1) & ~(VARENA_STEP_MIN - 1))
 #define VARENA_MAGIC "sockfault-vnet-1"
 
 struct vnet_shared *vnet_sh; /* set by varena_join, before any socket; then read-only */
@@ -257,7 +263,7 @@ int varena_join(const char *path)
 			vnet_sh = NULL;
 			goto unlock;
 		}
-		if (fallocate(fd, 0, 0, VARENA_STEP) != 0) {
+		if (fallocate(fd, 0, 0, (off_t)VARENA_FIRST) != 0) {
 			r = -ENOMEM;
 			munmap(m, VARENA_SIZE);
 			vnet_sh = NULL;
@@ -265,7 +271,7 @@ int varena_join(const char *path)
 		}
 		init_shared(sh);
 	}
-	committed = VARENA_STEP;
+	committed = VARENA_FIRST;
 	memcpy(arena_path, path, plen + 1);
 	arena_fd = fd;
 	fd = -1;
@@ -329,7 +335,11 @@ void *varena_alloc(size_t n, bool zero)
 		if (at + size > committed) {
 			/* Another process may have committed it already: fallocate
 			 * of backed space is cheap and harmless. */
-			size_t want = (at + size + VARENA_STEP - 1) & ~(VARENA_STEP - 1);
+			size_t want = committed + (committed < VARENA_STEP ? committed : VARENA_STEP);
+			if (want < at + size)
+				want = (at + size + VARENA_STEP_MIN - 1) & ~(VARENA_STEP_MIN - 1);
+			if (want > VARENA_SIZE)
+				want = VARENA_SIZE;
 			if (arena_fd < 0 || fallocate(arena_fd, 0, 0, (off_t)want) != 0) {
 				pthread_mutex_unlock(&sh->alloc_lock);
 				return NULL;

@@ -2117,6 +2117,12 @@ static void sweep(const char *dir)
 	while ((e = readdir(dd))) {
 		if (strncmp(e->d_name, "run-", 4) != 0)
 			continue;
+		/* The run's first process still lives (or its pid was reused):
+		 * in use, most likely; not worth reading the file to know
+		 * (a later sweep will). */
+		long first = strtol(e->d_name + 4, NULL, 10);
+		if (first > 0 && (kill((pid_t)first, 0) == 0 || errno == EPERM))
+			continue;
 		char path[512];
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
